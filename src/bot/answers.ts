@@ -1,0 +1,166 @@
+import type { TFunction } from 'i18next';
+import { MoreThanOrEqual, type EntityManager } from 'typeorm';
+import { type EventType, isPrescriptionType, isReferralType } from '../ehealth/event';
+import { EhealthEvent } from '../entities/EhealthEvent';
+import type { Language } from '../i18n';
+import { daysLeft, formatValidUntil } from '../messages/dates';
+import { parseDetails } from '../messages/facts';
+import type { Intent } from '../nlu/classifier';
+
+/** How far back a patient's questions look. */
+export const LOOKBACK_MS = 90 * 24 * 3600_000;
+/** Documents listed in one answer; the rest are counted. */
+const MAX_LISTED = 10;
+
+export type DocumentState = 'active' | 'expired' | 'rejected' | 'cancelled';
+
+/** One prescription or referral as the patient sees it: the newest event about its number. */
+export interface PatientDocument {
+  kind: 'prescription' | 'referral';
+  number: string;
+  code: string | null;
+  expiresAt: number | null;
+  subject: string | null;
+  patientKey: string;
+  patientName: string | null;
+  state: DocumentState;
+  createdAt: number;
+}
+
+/** What eHealth sent to this phone in the last 90 days, newest first. Only ever called for a verified owner. */
+export async function recentEvents(manager: EntityManager, phone: string, now: number): Promise<EhealthEvent[]> {
+  return manager.find(EhealthEvent, {
+    where: { phone, createdAt: MoreThanOrEqual(now - LOOKBACK_MS) },
+    order: { createdAt: 'DESC' },
+    take: 500,
+  });
+}
+
+/** Folds events into documents: a later withdrawal or cancellation of the same number wins. */
+export function documentsOf(events: EhealthEvent[], now: number): PatientDocument[] {
+  const byNumber = new Map<string, PatientDocument>();
+  const ended = new Map<string, DocumentState>();
+  for (const event of events) {
+    const type = event.type as EventType;
+    if (!event.number) continue;
+    if (type === 'medication_request_rejected') ended.set(event.number, 'rejected');
+    if (type === 'service_request_cancelled') ended.set(event.number, 'cancelled');
+    if (type !== 'medication_request' && type !== 'service_request') continue;
+    if (byNumber.has(event.number)) continue; // newest first: the first seen is the latest issue
+    const details = parseDetails(event.details);
+    const subject = isPrescriptionType(type)
+      ? [details.medication, details.dosage].filter(Boolean).join(', ') || null
+      : (details.service ?? null);
+    byNumber.set(event.number, {
+      kind: isReferralType(type) ? 'referral' : 'prescription',
+      number: event.number,
+      code: event.code,
+      expiresAt: event.expiresAt,
+      subject,
+      patientKey: event.thirdPerson ? (event.patientId ?? event.patientName ?? 'other') : 'self',
+      patientName: event.thirdPerson ? event.patientName : null,
+      state: 'active',
+      createdAt: event.createdAt,
+    });
+  }
+  const documents = [...byNumber.values()];
+  for (const document of documents) {
+    const end = ended.get(document.number);
+    if (end) document.state = end;
+    else if (document.expiresAt !== null && document.expiresAt <= now) document.state = 'expired';
+  }
+  // Active first, then the most recent.
+  return documents.sort((a, b) => Number(b.state === 'active') - Number(a.state === 'active') || b.createdAt - a.createdAt);
+}
+
+/** The answer to a data question, in the patient's language. Pure: the caller fetched the events. */
+export function answerText(intent: Intent, events: EhealthEvent[], now: number, t: TFunction, language: Language): string {
+  const documents = documentsOf(events, now);
+  switch (intent) {
+    case 'prescriptions':
+      return listDocuments(documents.filter((d) => d.kind === 'prescription'), 'prescriptions', now, t, language);
+    case 'referrals':
+      return listDocuments(documents.filter((d) => d.kind === 'referral'), 'referrals', now, t, language);
+    case 'last_code':
+      return latestCode(events, documents, now, t, language);
+    case 'expiry':
+      return expiries(documents, now, t, language);
+    case 'help':
+      return t('answers:help');
+    default:
+      return t('answers:unknown');
+  }
+}
+
+function until(expiresAt: number | null, now: number, t: TFunction, language: Language): string | null {
+  if (expiresAt === null) return null;
+  return `${t('answers:valid_until', { date: formatValidUntil(expiresAt, language) })} (${t('answers:days_left', { count: daysLeft(expiresAt, now) })})`;
+}
+
+function listDocuments(
+  documents: PatientDocument[],
+  which: 'prescriptions' | 'referrals',
+  now: number,
+  t: TFunction,
+  language: Language,
+): string {
+  if (documents.length === 0) return t(`answers:none_${which}`);
+  const groups = new Map<string, PatientDocument[]>();
+  for (const document of documents.slice(0, MAX_LISTED)) {
+    groups.set(document.patientKey, [...(groups.get(document.patientKey) ?? []), document]);
+  }
+  const lines = [t(`answers:${which}_title`)];
+  const headed = groups.size > 1 || !groups.has('self');
+  for (const [key, group] of groups) {
+    if (headed) lines.push('', key === 'self' ? t('answers:for_you') : t('answers:for_patient', { name: group[0].patientName ?? '—' }));
+    for (const document of group) {
+      const head = [t('answers:prescription_line', { number: document.number }), document.subject].filter(Boolean).join(' — ');
+      const facts =
+        document.state === 'active'
+          ? [document.code ? t('answers:code', { code: document.code }) : null, until(document.expiresAt, now, t, language), t('answers:active')]
+          : [t(`answers:inactive_${document.state}`)];
+      lines.push(`• ${head}`, `  ${facts.filter(Boolean).join(' · ')}`);
+    }
+  }
+  if (documents.length > MAX_LISTED) lines.push('', t('answers:more', { count: documents.length - MAX_LISTED }));
+  return lines.join('\n');
+}
+
+function latestCode(events: EhealthEvent[], documents: PatientDocument[], now: number, t: TFunction, language: Language): string {
+  const ended = new Set(documents.filter((d) => d.state === 'rejected' || d.state === 'cancelled').map((d) => d.number));
+  const event = events.find(
+    (e) =>
+      e.code &&
+      (e.type === 'verification' || e.type === 'medication_request' || e.type === 'service_request') &&
+      (e.expiresAt === null || e.expiresAt > now) &&
+      !(e.number && ended.has(e.number)),
+  );
+  if (!event || !event.code) return t('answers:no_code');
+  const what =
+    event.type === 'verification'
+      ? t('answers:code_for_verification')
+      : t(event.type === 'medication_request' ? 'answers:code_for_prescription' : 'answers:code_for_referral', { number: event.number });
+  const details = parseDetails(event.details);
+  const subject = details.medication ?? details.service;
+  const forWhom = event.thirdPerson && event.patientName ? t('answers:for_patient', { name: event.patientName }) : null;
+  const lines = [t('answers:last_code', { code: event.code, what: [what, subject].filter(Boolean).join(' — ') })];
+  if (forWhom) lines.push(forWhom);
+  if (event.expiresAt !== null) {
+    lines.push(t('answers:last_code_until', { date: formatValidUntil(event.expiresAt, language), left: t('answers:days_left', { count: daysLeft(event.expiresAt, now) }) }));
+  }
+  return lines.join('\n');
+}
+
+function expiries(documents: PatientDocument[], now: number, t: TFunction, language: Language): string {
+  const active = documents.filter((d) => d.state === 'active').sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity));
+  if (active.length === 0) return t('answers:expiry_none');
+  const lines = [t('answers:expiry_title')];
+  for (const document of active.slice(0, MAX_LISTED)) {
+    const name = t(document.kind === 'prescription' ? 'answers:expiry_prescription' : 'answers:expiry_referral', { number: document.number });
+    const who = document.patientName ? ` (${document.patientName})` : '';
+    const subject = document.subject ? ` — ${document.subject}` : '';
+    lines.push(`• ${name}${subject}${who}: ${until(document.expiresAt, now, t, language) ?? '—'}`);
+  }
+  if (active.length > MAX_LISTED) lines.push(t('answers:more', { count: active.length - MAX_LISTED }));
+  return lines.join('\n');
+}

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import type { TFunction } from 'i18next';
+import type { EntityManager } from 'typeorm';
+import type { ViberMessage } from '../channels/viber/cards';
+import type { Database } from '../db/database';
+import { normalizePhone } from '../ehealth/formats';
+import { type ClaimedJob, type JobQueue, putJob } from '../delivery/jobs';
+import type { ViberSendOutcome } from '../delivery/ports';
+import { ViberSubscriber } from '../entities/ViberSubscriber';
+import { type Language, LANGUAGES, languageFor, translator } from '../i18n';
+import type { Logger } from '../logger';
+import type { IntentClassifier } from '../nlu/classifier';
+import { maskId, maskPhone } from '../privacy';
+import { answerText, recentEvents } from './answers';
+import { type ClaimCheck, type ClaimStart, checkClaimCode, pendingClaim, startClaim } from './binding';
+import { askForPhone, displayPhone, resumeKeyboard, stopConfirmation, withMenu } from './replies';
+import type { ViberUser } from './types';
+
+/** A message to send: to the user who wrote, or to someone else (the phone's previous owner). */
+export interface Reply {
+  to: string;
+  message: ViberMessage;
+}
+
+/** Staff commands in Viber (`/stats`…): null when the sender is not staff, so they get the patient answer. */
+export type StaffCommands = (viberId: string, text: string, language: Language) => Promise<ViberMessage[] | null>;
+
+export interface ConversationDeps {
+  db: Database;
+  queue: JobQueue;
+  send(receiverId: string, message: ViberMessage): Promise<ViberSendOutcome>;
+  classifier: Promise<IntentClassifier>;
+  logger: Logger;
+  now: () => number;
+  staffCommands?: StaffCommands;
+}
+
+/** Tries to send a reply before giving up on it: replies are not worth an SMS, but worth a retry. */
+const REPLY_TRIES = 3;
+
+const YES = /^(так|да|yes|y|ок|ok|ага|угу|звісно|підтверджую)[!.]*$/iu;
+const NO = /^(ні|нет|no|n|не треба|не надо|скасувати)[!.]*$/iu;
+
+/**
+ * The patient's side of the bot, run from the outbox for each stored message. It works in two
+ * phases: first the decision and its effects on the database, with the replies, in one transaction;
+ * then the replies are sent (and retried) without deciding again. So a retry never, say, checks a
+ * code twice.
+ */
+export class Conversation {
+  constructor(private readonly deps: ConversationDeps) {}
+
+  /** The job step that answers a stored message or sends queued notices. */
+  async handleMessageJob(job: ClaimedJob): Promise<void> {
+    let replies = Array.isArray(job.state.replies) ? (job.state.replies as Reply[]) : null;
+    if (!replies) {
+      replies = await this.deps.db.tx(async (manager) => {
+        const decided = await this.decide(manager, job.state.sender as ViberUser, (job.state.message ?? {}) as Record<string, unknown>);
+        await this.deps.queue.checkpoint(manager, job.id, { replies: decided, tries: 0 });
+        return decided;
+      });
+    }
+    const unsent: Reply[] = [];
+    for (const reply of replies) {
+      const outcome = await this.deps.send(reply.to, reply.message);
+      if (outcome.kind === 'unreachable') unsent.push(reply);
+      else if (outcome.kind === 'refused') this.deps.logger.warn({ viber: maskId(reply.to), reason: outcome.reason }, 'viber refused a bot reply');
+    }
+    const tries = Number(job.state.tries ?? 0) + 1;
+    await this.deps.db.tx(async (manager) => {
+      if (unsent.length === 0 || tries >= REPLY_TRIES) {
+        if (unsent.length > 0) this.deps.logger.warn({ count: unsent.length }, 'gave up on bot replies: Viber unreachable');
+        await this.deps.queue.finish(manager, job.id);
+      } else {
+        await this.deps.queue.advance(manager, job.id, { step: 'viber_message', dueAt: this.deps.now() + 2000 * tries, state: { replies: unsent, tries } });
+      }
+    });
+  }
+
+  /** The welcome for `conversation_started`, built afresh for each request (never shared between users). */
+  async welcome(user: ViberUser, sender: object): Promise<object> {
+    const t = translator(languageFor(user.language));
+    const subscriber = await this.deps.db.manager.findOneBy(ViberSubscriber, { viberId: user.id });
+    const message = isVerified(subscriber)
+      ? withMenu(t('bot:welcome_back', { phone: displayPhone(subscriber.phone as string) }), t)
+      : askForPhone(t('bot:welcome'), t);
+    return { sender, ...message };
+  }
+
+  private async decide(manager: EntityManager, sender: ViberUser, message: Record<string, unknown>): Promise<Reply[]> {
+    const now = this.deps.now();
+    const subscriber = await manager.findOneBy(ViberSubscriber, { viberId: sender.id });
+    const language = languageFor(sender.language ?? subscriber?.language);
+    const t = translator(language);
+    const reply = (m: ViberMessage): Reply[] => [{ to: sender.id, message: m }];
+    const verified = isVerified(subscriber);
+    const type = String(message.type ?? '');
+
+    if (type === 'flood') return reply(withMenu(t('bot:too_fast'), t));
+    if (type === 'contact') {
+      const contact = (message.contact ?? {}) as Record<string, unknown>;
+      return this.claim(manager, sender, String(contact.phone_number ?? ''), language, t, now);
+    }
+    if (type !== 'text') return reply(verified ? withMenu(t('bot:unsupported'), t) : askForPhone(t('bot:invite'), t));
+
+    const text = String(message.text ?? '').trim().slice(0, 1000);
+    if (text.startsWith('/') && this.deps.staffCommands) {
+      const answer = await this.deps.staffCommands(sender.id, text, language);
+      if (answer) return answer.map((m) => ({ to: sender.id, message: m }));
+    }
+    const awaitingStop = message.tracking_data === 'confirm_stop';
+    if (isButton(text, 'bot:stop_yes') || (awaitingStop && YES.test(text))) return reply(await this.stop(manager, subscriber, t, now));
+    if (isButton(text, 'bot:stop_no') || (awaitingStop && NO.test(text))) return reply(withMenu(t('bot:stop_kept'), t));
+    if (isButton(text, 'bot:resume')) return reply(await this.resume(manager, subscriber, t, now));
+
+    const code = /^\d{6}$/.test(text.replace(/[\s-]/g, '')) ? text.replace(/[\s-]/g, '') : null;
+    if (code && (await pendingClaim(manager, sender.id))) {
+      return this.checkCode(manager, sender.id, code, t, now);
+    }
+    const phone = extractPhone(text);
+    if (phone) return this.claim(manager, sender, phone, language, t, now);
+    if (code) return reply(askForPhone(t('bot:no_pending_code'), t));
+
+    const { intent } = await (await this.deps.classifier).classify(text);
+    if (!verified || !subscriber) {
+      return reply(askForPhone(intent === 'help' ? t('bot:welcome') : t('bot:invite'), t));
+    }
+    if (intent === 'unsubscribe') {
+      return reply(subscriber.optedOut ? textWithResume(t('bot:stopped'), t) : stopConfirmation(t));
+    }
+    if (intent === 'help' || intent === 'unknown') return reply(withMenu(answerText(intent, [], now, t, language), t));
+    const events = await recentEvents(manager, subscriber.phone as string, now);
+    return reply(withMenu(answerText(intent, events, now, t, language), t));
+  }
+
+  private async claim(
+    manager: EntityManager,
+    sender: ViberUser,
+    rawPhone: string,
+    language: Language,
+    t: TFunction,
+    now: number,
+  ): Promise<Reply[]> {
+    const phone = normalizePhone(rawPhone.replace(/[^\d+]/g, '')) ?? normalizePhone(rawPhone);
+    const reply = (m: ViberMessage): Reply[] => [{ to: sender.id, message: m }];
+    if (!phone) return reply(askForPhone(t('bot:not_a_phone'), t));
+    const result: ClaimStart = await startClaim(manager, sender.id, phone, now, language);
+    this.deps.logger.info({ viber: maskId(sender.id), phone: maskPhone(phone), result: result.kind }, 'phone claim');
+    switch (result.kind) {
+      case 'sent':
+        return reply(textOnly(t('bot:code_sent', { phone: displayPhone(phone) })));
+      case 'already_bound':
+        return reply(withMenu(t('bot:already_bound', { phone: displayPhone(phone) }), t));
+      case 'too_soon':
+        return reply(textOnly(t('bot:too_soon', { time: clock(result.retryAt, language) })));
+      case 'daily_limit':
+        return reply(askForPhone(t('bot:daily_limit', { when: when(result.retryAt, now, language) }), t));
+      case 'user_limit':
+        return reply(askForPhone(t('bot:user_limit', { when: when(result.retryAt, now, language) }), t));
+    }
+  }
+
+  private async checkCode(manager: EntityManager, viberId: string, code: string, t: TFunction, now: number): Promise<Reply[]> {
+    const result: ClaimCheck = await checkClaimCode(manager, viberId, code, now);
+    const reply = (m: ViberMessage): Reply[] => [{ to: viberId, message: m }];
+    switch (result.kind) {
+      case 'verified': {
+        this.deps.logger.info({ viber: maskId(viberId), phone: maskPhone(result.phone) }, 'phone verified and bound to viber user');
+        const phone = displayPhone(result.phone);
+        const confirmation = result.previousPhone
+          ? t('bot:bound_changed', { phone, previous: displayPhone(result.previousPhone) })
+          : t('bot:bound', { phone });
+        const notices = result.replaced.map((old) => ({
+          to: old.viberId,
+          message: askForPhone(translator(languageFor(old.language))('bot:replaced', { phone }), translator(languageFor(old.language))),
+        }));
+        return [...reply(withMenu(confirmation, t)), ...notices];
+      }
+      case 'wrong':
+        return reply(textOnly(t('bot:wrong_code', { count: result.triesLeft })));
+      case 'dead':
+        return reply(askForPhone(t('bot:code_dead'), t));
+      case 'expired':
+        return reply(askForPhone(t('bot:code_expired'), t));
+      case 'none':
+        return reply(askForPhone(t('bot:no_pending_code'), t));
+    }
+  }
+
+  private async stop(manager: EntityManager, subscriber: ViberSubscriber | null, t: TFunction, now: number): Promise<ViberMessage> {
+    if (!isVerified(subscriber) || !subscriber) return askForPhone(t('bot:not_bound_stop'), t);
+    await manager.update(ViberSubscriber, { viberId: subscriber.viberId }, { optedOut: true, updatedAt: now });
+    this.deps.logger.info({ viber: maskId(subscriber.viberId) }, 'viber delivery stopped by the user: SMS from now on');
+    return textWithResume(t('bot:stopped'), t);
+  }
+
+  private async resume(manager: EntityManager, subscriber: ViberSubscriber | null, t: TFunction, now: number): Promise<ViberMessage> {
+    if (!isVerified(subscriber) || !subscriber) return askForPhone(t('bot:invite'), t);
+    await manager.update(ViberSubscriber, { viberId: subscriber.viberId }, { optedOut: false, active: true, updatedAt: now });
+    return withMenu(t('bot:resumed', { phone: displayPhone(subscriber.phone as string) }), t);
+  }
+}
+
+/** Queues Viber notices to users (e.g. "your binding was ended"), sent from the outbox. */
+export async function queueNotices(manager: EntityManager, replies: Reply[], now: number): Promise<void> {
+  if (replies.length === 0) return;
+  await putJob(manager, { id: `notice:${randomUUID()}`, round: 0, step: 'viber_message', dueAt: now, state: { replies, tries: 0 } }, now);
+}
+
+function isVerified(subscriber: ViberSubscriber | null): subscriber is ViberSubscriber {
+  return subscriber !== null && subscriber.phone !== null && subscriber.verifiedAt !== null;
+}
+
+/** Whether `text` is the label of a button, in any language (a user may switch languages). */
+function isButton(text: string, key: string): boolean {
+  const folded = text.toLocaleLowerCase('uk');
+  return LANGUAGES.some((language) => translator(language)(key).toLocaleLowerCase('uk') === folded);
+}
+
+/** Finds a Ukrainian mobile number in free text ("мій номер 067 123-45-67"). */
+export function extractPhone(text: string): string | null {
+  for (const candidate of text.match(/\+?\d[\d\s().-]{8,18}\d/g) ?? []) {
+    const phone = normalizePhone(candidate);
+    if (phone) return phone;
+  }
+  return null;
+}
+
+function textOnly(text: string): ViberMessage {
+  return { type: 'text', text };
+}
+
+function textWithResume(text: string, t: TFunction): ViberMessage {
+  return { type: 'text', text, keyboard: resumeKeyboard(t) };
+}
+
+function clock(at: number, language: Language): string {
+  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'uk-UA', { timeZone: 'Europe/Kyiv', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(at));
+}
+
+function when(at: number, now: number, language: Language): string {
+  const day = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'uk-UA', { timeZone: 'Europe/Kyiv', day: 'numeric', month: 'long' }).format(new Date(at));
+  const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
+  const time = clock(at, language).slice(0, 5);
+  if (language === 'en') return sameDay ? `at ${time}` : `on ${day} at ${time}`;
+  return sameDay ? `о ${time}` : `${day} о ${time}`;
+}

@@ -1,0 +1,143 @@
+import type { TFunction } from 'i18next';
+import RichMediaMessage from 'viber-bot/lib/message/rich-media-message';
+import TextMessage from 'viber-bot/lib/message/text-message';
+import type { Language } from '../../i18n';
+import { formatValidUntil } from '../../messages/dates';
+import type { DocumentFacts } from '../../messages/facts';
+
+/** A Viber message body without `receiver`: what send_message and a webhook reply both carry. */
+export type ViberMessage = Record<string, unknown> & { type: string };
+
+export interface ViberButton {
+  Columns: number;
+  Rows: number;
+  ActionType: 'reply' | 'open-url' | 'share-phone' | 'none';
+  ActionBody: string;
+  Text: string;
+  BgColor?: string;
+  Silent?: boolean;
+  TextSize?: 'small' | 'regular' | 'large';
+  TextHAlign?: 'left' | 'center' | 'right';
+  TextVAlign?: 'top' | 'middle' | 'bottom';
+}
+
+export interface ViberKeyboard {
+  Type: 'keyboard';
+  DefaultHeight?: boolean;
+  InputFieldState?: 'regular' | 'minimized' | 'hidden';
+  Buttons: ViberButton[];
+}
+
+const ACCENT = '#E8F1FB';
+const CODE_BG = '#FFF4D6';
+const BUTTON_BG = '#D6E6F9';
+
+/** Viber button texts are HTML-like: user data must not open tags. */
+export function escapeViberText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The replies a patient can tap: the same words they could type, so both take one path. */
+export function menuButtons(t: TFunction): Array<{ action: string; text: string }> {
+  return [
+    { action: t('viber:menu.prescriptions'), text: t('viber:menu.prescriptions') },
+    { action: t('viber:menu.referrals'), text: t('viber:menu.referrals') },
+    { action: t('viber:menu.last_code'), text: t('viber:menu.last_code') },
+    { action: t('viber:menu.help'), text: t('viber:menu.help') },
+  ];
+}
+
+/** The keyboard under the chat: the questions of the bot plus the way to stop Viber delivery. */
+export function mainKeyboard(t: TFunction): ViberKeyboard {
+  const buttons: ViberButton[] = menuButtons(t).map(({ action, text }) => ({
+    Columns: 3,
+    Rows: 1,
+    ActionType: 'reply',
+    ActionBody: action,
+    Text: escapeViberText(text),
+    BgColor: BUTTON_BG,
+  }));
+  buttons.push({
+    Columns: 6,
+    Rows: 1,
+    ActionType: 'reply',
+    ActionBody: t('viber:menu.stop'),
+    Text: escapeViberText(t('viber:menu.stop')),
+  });
+  return { Type: 'keyboard', DefaultHeight: false, Buttons: buttons };
+}
+
+/** The lines of a document message, shared by the card and its `alt_text`. */
+function documentLines(facts: DocumentFacts, t: TFunction, language: Language) {
+  const title = t(`common:kind.${facts.type}`);
+  const number = facts.number ? t('viber:card.number', { number: facts.number }) : null;
+  const code = facts.code ? t('viber:card.code', { code: facts.code }) : null;
+  const subject = facts.details.medication
+    ? [facts.details.medication, facts.details.dosage].filter(Boolean).join(', ')
+    : (facts.details.service ?? null);
+  const patient = facts.thirdPerson && facts.patientName ? t('viber:card.for_patient', { name: facts.patientName }) : null;
+  const validUntil = facts.expiresAt ? t('viber:card.valid_until', { date: formatValidUntil(facts.expiresAt, language) }) : null;
+  let note: string | null = null;
+  if (facts.type === 'medication_request_rejected') note = t('viber:card.rejected');
+  else if (facts.type === 'service_request_cancelled') note = t('viber:card.cancelled');
+  else if (facts.type === 'verification') note = t('viber:card.verification');
+  else if (facts.code) note = t('viber:card.code_hint');
+  return { title, number, code, subject, patient, validUntil, note };
+}
+
+/** The plain-text form of a document message: the `alt_text` of the card and the SMS-free fallback. */
+export function documentText(facts: DocumentFacts, t: TFunction, language: Language): string {
+  const lines = documentLines(facts, t, language);
+  return [lines.title, lines.number, lines.patient, lines.subject, lines.code, lines.validUntil, lines.note]
+    .filter((line): line is string => Boolean(line))
+    .join('\n');
+}
+
+/**
+ * A rich-media card for one eHealth document: kind, number, the code set apart, what it is for,
+ * whose it is (to a parent or representative) and until when, with the bot's questions as buttons.
+ */
+export function documentCard(facts: DocumentFacts, t: TFunction, language: Language): ViberMessage {
+  const lines = documentLines(facts, t, language);
+  const info = [lines.number, lines.patient, lines.subject, lines.validUntil]
+    .filter((line): line is string => Boolean(line))
+    .map(escapeViberText)
+    .join('<br>');
+  const cell = (rows: number, text: string, extra: Partial<ViberButton> = {}): ViberButton => ({
+    Columns: 6,
+    Rows: rows,
+    ActionType: 'none',
+    ActionBody: 'none',
+    Text: text,
+    TextHAlign: 'left',
+    TextVAlign: 'middle',
+    ...extra,
+  });
+  const buttons: ViberButton[] = [cell(1, `<b>${escapeViberText(lines.title)}</b>`, { BgColor: ACCENT })];
+  buttons.push(cell(lines.code ? 2 : 4, info || '&nbsp;'));
+  if (lines.code) {
+    buttons.push(cell(2, `<font size="22"><b>${escapeViberText(lines.code)}</b></font>`, { BgColor: CODE_BG, TextHAlign: 'center' }));
+  }
+  const replies = menuButtons(t).filter((button) => button.action !== t('viber:menu.last_code')).slice(0, 3);
+  for (const reply of replies) {
+    buttons.push({
+      Columns: 2,
+      Rows: 1,
+      ActionType: 'reply',
+      ActionBody: reply.action,
+      Text: `<font color="#1A4F8B">${escapeViberText(reply.text)}</font>`,
+      BgColor: BUTTON_BG,
+      Silent: false,
+    });
+  }
+  const richMedia = { Type: 'rich_media', ButtonsGroupColumns: 6, ButtonsGroupRows: 6, BgColor: '#FFFFFF', Buttons: buttons };
+  return new RichMediaMessage(richMedia, null, null, null, null, documentText(facts, t, language), 2).toJson();
+}
+
+/** A text message, optionally with a keyboard. Keyboards with `share-phone` need `min_api_version` 3. */
+export function textMessage(text: string, keyboard?: ViberKeyboard, minApiVersion?: number): ViberMessage {
+  const message: ViberMessage = new TextMessage(text).toJson();
+  if (keyboard) message.keyboard = keyboard;
+  if (minApiVersion) message.min_api_version = minApiVersion;
+  return message;
+}

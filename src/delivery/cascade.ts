@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { SmsProvider } from '../channels/sms/provider';
+import type { Database } from '../db/database';
+import { DeliveryAttempt, type AttemptStatus } from '../entities/DeliveryAttempt';
+import { EhealthEvent, type Channel } from '../entities/EhealthEvent';
+import { ViberSubscriber } from '../entities/ViberSubscriber';
+import { languageFor, translator } from '../i18n';
+import type { Logger } from '../logger';
+import { factsOf } from '../messages/facts';
+import { smsText } from '../messages/sms-text';
+import { maskPhone } from '../privacy';
+import { type ClaimedJob, type JobQueue, type JobState } from './jobs';
+import type { ViberDelivery } from './ports';
+import { applyPendingReceipts } from './receipts';
+
+/** Quick retries of an unreachable Viber API before the SMS: the code is waiting. */
+export const VIBER_TRIES = 3;
+/** SMS retries stop here even for a code that never expires. */
+export const SMS_RETRY_WINDOW_MS = 24 * 3600_000;
+
+export interface CascadeOptions {
+  /** Null when no Viber token is configured: every event goes by SMS. */
+  viber: ViberDelivery | null;
+  sms: SmsProvider[];
+  viberTimeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+  random?: () => number;
+  /** Called when a step made another job due now, so the worker need not wait for its next poll. */
+  wake?: () => void;
+}
+
+/** Delay before the next round of SMS providers: exponential from 2 s, capped at 5 min, with jitter. */
+export function smsRetryDelay(round: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(300_000, 2000 * 2 ** Math.max(0, round - 1));
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+interface SmsState extends JobState {
+  providerIndex: number;
+  /** Rounds over all providers that failed so far. */
+  rounds: number;
+  startedAt: number;
+  /**
+   * Idempotency key per provider. Kept while a send's outcome is unknown (a timeout, a crash) so the
+   * retry carries the same key and the provider can drop the copy; replaced after a definite refusal.
+   */
+  keys: Record<string, string>;
+  reasons: string[];
+}
+
+/**
+ * The cascade of one eHealth event, one job step at a time:
+ * dispatch (Viber if the phone has a verified subscriber, else SMS) → viber_wait (receipt or timeout)
+ * → sms (providers in order, retried with backoff until the code expires). Every step reads and
+ * writes the database in short transactions around the network call, never holding one open across it.
+ */
+export class Cascade {
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly queue: JobQueue,
+    private readonly options: CascadeOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Step handlers by job step, for the worker. */
+  handlers(): Record<'dispatch' | 'viber_wait' | 'sms', (job: ClaimedJob) => Promise<void>> {
+    return {
+      dispatch: (job) => this.dispatch(job),
+      viber_wait: (job) => this.viberWait(job),
+      sms: (job) => this.sms(job),
+    };
+  }
+
+  private async dispatch(job: ClaimedJob): Promise<void> {
+    const tries = Number(job.state.viberTries ?? 0);
+    const prepared = await this.db.tx(async (manager) => {
+      const event = await this.currentEvent(manager, job);
+      if (!event) return null;
+      const subscriber = this.options.viber && event.phone ? await findViberRecipient(manager, event.phone) : null;
+      if (!subscriber) {
+        await this.queue.advance(manager, job.id, { step: 'sms', dueAt: this.now(), state: {} });
+        return 'sms' as const;
+      }
+      const attemptId = typeof job.state.attemptId === 'string' ? job.state.attemptId : randomUUID();
+      if (!job.state.attemptId) {
+        await insertAttempt(manager, { id: attemptId, event, channel: 'viber', provider: 'viber', recipientId: subscriber.viberId, now: this.now() });
+      }
+      await this.setStatus(manager, event, 'sending', event.channel, null);
+      await this.queue.checkpoint(manager, job.id, { ...job.state, attemptId });
+      return { event, subscriber, attemptId };
+    });
+    if (prepared === null) return;
+    if (prepared === 'sms') {
+      this.options.wake?.();
+      return;
+    }
+    const { event, subscriber, attemptId } = prepared;
+    const outcome = await (this.options.viber as ViberDelivery).deliver(subscriber.viberId, factsOf(event), languageFor(subscriber.language));
+
+    await this.db.tx(async (manager) => {
+      const now = this.now();
+      const attempt = await manager.findOneByOrFail(DeliveryAttempt, { id: attemptId });
+      if (outcome.kind === 'sent') {
+        Object.assign(attempt, { status: 'sent', externalId: outcome.messageToken, detail: null, updatedAt: now });
+        await manager.save(attempt);
+        await this.setStatus(manager, event, 'sent', 'viber', null);
+        await this.queue.advance(manager, job.id, { step: 'viber_wait', dueAt: now + this.options.viberTimeoutMs, state: { attemptId } });
+        await applyPendingReceipts(manager, attempt, now);
+        return;
+      }
+      if (outcome.kind === 'unreachable' && tries + 1 < VIBER_TRIES) {
+        Object.assign(attempt, { detail: `try ${tries + 1}: ${outcome.reason}`, updatedAt: now });
+        await manager.save(attempt);
+        await this.queue.advance(manager, job.id, { step: 'dispatch', dueAt: now + 1000 * 2 ** tries, state: { attemptId, viberTries: tries + 1 } });
+        return;
+      }
+      Object.assign(attempt, { status: 'failed', detail: outcome.reason, updatedAt: now });
+      await manager.save(attempt);
+      if (outcome.kind === 'refused' && (outcome.status === 5 || outcome.status === 6)) {
+        // Viber says this user can no longer be reached: the phone is not "on Viber" any more.
+        await manager.update(ViberSubscriber, { viberId: subscriber.viberId }, { active: false, updatedAt: now });
+      }
+      await this.setStatus(manager, event, 'sending', 'viber', `${outcome.reason}; sending SMS`);
+      await this.queue.advance(manager, job.id, { step: 'sms', dueAt: now, state: {} });
+    });
+    if (outcome.kind !== 'sent') this.options.wake?.();
+    this.options.logger.info(
+      { event: event.id, channel: 'viber', outcome: outcome.kind, to: maskPhone(event.phone) },
+      'viber send',
+    );
+  }
+
+  private async viberWait(job: ClaimedJob): Promise<void> {
+    const movedOn = await this.db.tx(async (manager) => {
+      const event = await this.currentEvent(manager, job);
+      if (!event) return false;
+      const attempt = await manager.findOneBy(DeliveryAttempt, { id: String(job.state.attemptId) });
+      if (attempt && (attempt.status === 'delivered' || attempt.status === 'seen')) {
+        await this.queue.finish(manager, job.id);
+        return false;
+      }
+      const seconds = Math.round(this.options.viberTimeoutMs / 1000);
+      if (attempt && attempt.status !== 'failed') {
+        attempt.detail = `no delivered receipt within ${seconds} s`;
+        attempt.updatedAt = this.now();
+        await manager.save(attempt);
+      }
+      await this.setStatus(manager, event, 'sending', event.channel, `Viber did not confirm delivery within ${seconds} s; sending SMS`);
+      await this.queue.advance(manager, job.id, { step: 'sms', dueAt: this.now(), state: {} });
+      return true;
+    });
+    if (movedOn) this.options.wake?.();
+  }
+
+  private async sms(job: ClaimedJob): Promise<void> {
+    const providers = this.options.sms;
+    const state = readSmsState(job.state, this.now());
+    for (;;) {
+      const provider = providers[state.providerIndex];
+      const prepared = await this.db.tx(async (manager) => {
+        const event = await this.currentEvent(manager, job);
+        if (!event) return null;
+        if (!provider) {
+          await this.setStatus(manager, event, 'failed', event.channel, 'no SMS provider is configured');
+          await this.queue.finish(manager, job.id);
+          return null;
+        }
+        const attemptId = await ensureSmsAttempt(manager, event, provider.name, this.now());
+        const key = (state.keys[provider.name] ??= `${event.id}:${event.round}:${provider.name}:${randomUUID()}`);
+        await this.setStatus(manager, event, 'sending', event.channel, event.reason);
+        await this.queue.checkpoint(manager, job.id, state);
+        return { event, attemptId, key };
+      });
+      if (!prepared) return;
+      const { event, attemptId, key } = prepared;
+      const text = smsText(factsOf(event), translator('uk'));
+      const outcome = await provider.send({ to: event.phone as string, text, idempotencyKey: key });
+      this.options.logger.info(
+        { event: event.id, channel: 'sms', provider: provider.name, ok: outcome.ok, to: maskPhone(event.phone) },
+        'sms send',
+      );
+
+      const next = await this.db.tx(async (manager): Promise<'done' | 'next'> => {
+        const now = this.now();
+        if (outcome.ok) {
+          await updateAttempt(manager, attemptId, 'sent', null, outcome.messageId, now);
+          await this.setStatus(manager, event, 'sent', 'sms', null);
+          await this.queue.finish(manager, job.id);
+          return 'done';
+        }
+        await updateAttempt(manager, attemptId, 'failed', outcome.reason, null, now);
+        if (outcome.permanent) {
+          await this.setStatus(manager, event, 'failed', 'sms', `SMS refused: ${outcome.reason}`);
+          await this.queue.finish(manager, job.id);
+          return 'done';
+        }
+        state.reasons = [...state.reasons.slice(-5), outcome.reason];
+        if (!outcome.uncertain) delete state.keys[provider.name];
+        if (state.providerIndex + 1 < providers.length) {
+          state.providerIndex += 1;
+          await this.queue.checkpoint(manager, job.id, state);
+          return 'next';
+        }
+        state.rounds += 1;
+        state.providerIndex = 0;
+        const retryAt = now + smsRetryDelay(state.rounds, this.random);
+        const deadline = Math.min(event.expiresAt ?? Infinity, state.startedAt + SMS_RETRY_WINDOW_MS);
+        if (retryAt >= deadline) {
+          const why = event.expiresAt !== null && event.expiresAt <= retryAt ? 'the code expired' : 'SMS was retried for 24 h';
+          await this.setStatus(manager, event, 'failed', 'sms', `SMS not sent before ${why}: ${state.reasons.join('; ')}`);
+          await this.queue.finish(manager, job.id);
+          return 'done';
+        }
+        await this.setStatus(manager, event, 'sending', event.channel, `SMS retry ${state.rounds} after: ${outcome.reason}`);
+        await this.queue.advance(manager, job.id, { step: 'sms', dueAt: retryAt, state });
+        return 'done';
+      });
+      if (next === 'done') return;
+    }
+  }
+
+  /**
+   * The event a job is about, or null when the job is moot: gone, or staff started a new round.
+   * An event whose code expired while it waited is marked `expired` and its job ends.
+   */
+  private async currentEvent(manager: EntityManager, job: ClaimedJob): Promise<EhealthEvent | null> {
+    const event = await manager.findOneBy(EhealthEvent, { id: job.id });
+    if (!event || event.round !== job.round) {
+      await this.queue.finish(manager, job.id).catch(() => undefined);
+      return null;
+    }
+    if (event.expiresAt !== null && event.expiresAt <= this.now()) {
+      await this.setStatus(manager, event, 'expired', event.channel, 'the code expired before it could be delivered');
+      await this.queue.finish(manager, job.id);
+      return null;
+    }
+    return event;
+  }
+
+  private async setStatus(
+    manager: EntityManager,
+    event: EhealthEvent,
+    status: EhealthEvent['status'],
+    channel: Channel | null,
+    reason: string | null,
+  ): Promise<void> {
+    if (event.status === status && event.channel === channel && event.reason === reason) return;
+    event.status = status;
+    event.channel = channel;
+    event.reason = reason;
+    event.updatedAt = this.now();
+    await manager.update(EhealthEvent, { id: event.id }, { status, channel, reason, updatedAt: event.updatedAt });
+  }
+}
+
+/** The Viber user a phone's messages go to: verified, subscribed and not opted out. */
+export async function findViberRecipient(manager: EntityManager, phone: string): Promise<ViberSubscriber | null> {
+  return manager
+    .createQueryBuilder(ViberSubscriber, 's')
+    .where('s.phone = :phone', { phone })
+    .andWhere('s.active = :yes AND s.opted_out = :no AND s.verified_at IS NOT NULL', { yes: true, no: false })
+    .orderBy('s.verified_at', 'DESC')
+    .getOne();
+}
+
+function readSmsState(state: JobState, now: number): SmsState {
+  return {
+    providerIndex: Number(state.providerIndex ?? 0),
+    rounds: Number(state.rounds ?? 0),
+    startedAt: Number(state.startedAt ?? now),
+    keys: typeof state.keys === 'object' && state.keys !== null ? { ...(state.keys as Record<string, string>) } : {},
+    reasons: Array.isArray(state.reasons) ? (state.reasons as string[]) : [],
+  };
+}
+
+async function insertAttempt(
+  manager: EntityManager,
+  attempt: { id: string; event: EhealthEvent; channel: Channel; provider: string; recipientId?: string | null; now: number },
+): Promise<void> {
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(DeliveryAttempt)
+    .values({
+      id: attempt.id,
+      eventId: attempt.event.id,
+      round: attempt.event.round,
+      channel: attempt.channel,
+      provider: attempt.provider,
+      status: 'sending',
+      detail: null,
+      externalId: null,
+      recipientId: attempt.recipientId ?? null,
+      createdAt: attempt.now,
+      updatedAt: attempt.now,
+    })
+    .updateEntity(false)
+    .execute();
+}
+
+/** One SMS attempt row per provider and round; its retries update it. */
+async function ensureSmsAttempt(manager: EntityManager, event: EhealthEvent, provider: string, now: number): Promise<string> {
+  const existing = await manager.findOneBy(DeliveryAttempt, { eventId: event.id, round: event.round, channel: 'sms', provider });
+  if (existing) {
+    if (existing.status !== 'sending') await updateAttempt(manager, existing.id, 'sending', existing.detail, null, now);
+    return existing.id;
+  }
+  const id = randomUUID();
+  await insertAttempt(manager, { id, event, channel: 'sms', provider, now });
+  return id;
+}
+
+async function updateAttempt(
+  manager: EntityManager,
+  id: string,
+  status: AttemptStatus,
+  detail: string | null,
+  externalId: string | null,
+  now: number,
+): Promise<void> {
+  const changes: Partial<DeliveryAttempt> = { status, detail, updatedAt: now };
+  if (externalId) changes.externalId = externalId;
+  await manager.update(DeliveryAttempt, { id }, changes);
+}

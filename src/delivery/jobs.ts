@@ -1,0 +1,206 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../db/database';
+import { Job } from '../entities/Job';
+
+/** The steps of a cascade, each one a job row's `step`. */
+export type JobStep = 'dispatch' | 'viber_wait' | 'sms' | 'claim_sms' | 'viber_message';
+
+export type JobState = Record<string, unknown>;
+
+export interface ClaimedJob {
+  id: string;
+  round: number;
+  step: JobStep;
+  dueAt: number;
+  state: JobState;
+}
+
+export interface NextStep {
+  step: JobStep;
+  dueAt: number;
+  state: JobState;
+}
+
+/** This worker no longer holds the job (its lease ran out and another took it, or staff resent it). */
+export class LeaseLost extends Error {
+  constructor(jobId: string) {
+    super(`lost the lease on job ${jobId}`);
+  }
+}
+
+/**
+ * The outbox of pending steps. Due rows are claimed with a lease (`locked_by`, `locked_until`): only
+ * the holder may advance or finish a job, and a dead holder's lease simply runs out.
+ */
+export class JobQueue {
+  constructor(
+    private readonly db: Database,
+    readonly workerId: string,
+    readonly leaseMs = 60_000,
+  ) {}
+
+  /** Claims up to `limit` due jobs for this worker. */
+  async claim(limit: number, now: number): Promise<ClaimedJob[]> {
+    const until = now + this.leaseMs;
+    if (this.db.dialect === 'postgres') {
+      const rows: Array<Record<string, unknown>> = await this.db.source.query(
+        `UPDATE jobs SET locked_by = $1, locked_until = $2
+          WHERE id IN (SELECT id FROM jobs
+                        WHERE due_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
+                        ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+          RETURNING id, round, step, due_at, state`,
+        [this.workerId, until, now, limit],
+      );
+      return (Array.isArray(rows[0]) ? (rows[0] as Array<Record<string, unknown>>) : rows).map(toClaimed);
+    }
+    return this.db.tx(async (manager) => {
+      const due: Array<{ id: string }> = await manager.query(
+        `SELECT id FROM jobs WHERE due_at <= ? AND (locked_until IS NULL OR locked_until < ?) ORDER BY due_at LIMIT ?`,
+        [now, now, limit],
+      );
+      if (due.length === 0) return [];
+      const ids = due.map((row) => row.id);
+      const marks = ids.map(() => '?').join(',');
+      await manager.query(`UPDATE jobs SET locked_by = ?, locked_until = ? WHERE id IN (${marks})`, [this.workerId, until, ...ids]);
+      const rows: Array<Record<string, unknown>> = await manager.query(
+        `SELECT id, round, step, due_at, state FROM jobs WHERE id IN (${marks})`,
+        ids,
+      );
+      return rows.map(toClaimed);
+    });
+  }
+
+  /** When the next unlocked job falls due, or null when there is none. */
+  async nextDueAt(): Promise<number | null> {
+    const rows: Array<{ next: string | number | null }> = await this.db.source.query(
+      'SELECT MIN(due_at) AS next FROM jobs WHERE locked_until IS NULL',
+    );
+    const next = rows[0]?.next;
+    return next === null || next === undefined ? null : Number(next);
+  }
+
+  /** Jobs waiting or running, for health figures. */
+  async depth(): Promise<number> {
+    const rows: Array<{ n: string | number }> = await this.db.source.query('SELECT COUNT(*) AS n FROM jobs');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Frees every lease. Only for SQLite at start-up, where one process owns the file: whatever a
+   * killed predecessor held is free to run again at once instead of after its lease.
+   */
+  async releaseAllLeases(): Promise<void> {
+    await this.db.tx((manager) => manager.query('UPDATE jobs SET locked_by = NULL, locked_until = NULL WHERE locked_by IS NOT NULL'));
+  }
+
+  /** Moves a job this worker holds to its next step and lets go of it. */
+  async advance(manager: EntityManager, jobId: string, next: NextStep): Promise<void> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Job)
+      .set({ step: next.step, dueAt: next.dueAt, state: JSON.stringify(next.state), lockedBy: null, lockedUntil: null })
+      .where('id = :id AND locked_by = :me', { id: jobId, me: this.workerId })
+      .execute();
+    if (!result.affected) throw new LeaseLost(jobId);
+  }
+
+  /** Saves a held job's state without letting go (before a network call whose outcome is unknown). */
+  async checkpoint(manager: EntityManager, jobId: string, state: JobState): Promise<void> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Job)
+      .set({ state: JSON.stringify(state) })
+      .where('id = :id AND locked_by = :me', { id: jobId, me: this.workerId })
+      .execute();
+    if (!result.affected) throw new LeaseLost(jobId);
+  }
+
+  /** Deletes a job this worker holds: its cascade is over. */
+  async finish(manager: EntityManager, jobId: string): Promise<void> {
+    const result = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(Job)
+      .where('id = :id AND locked_by = :me', { id: jobId, me: this.workerId })
+      .execute();
+    if (!result.affected) throw new LeaseLost(jobId);
+  }
+
+  /** Lets go of a held job without changing it, to be tried again at `dueAt`. */
+  async release(jobId: string, dueAt: number): Promise<void> {
+    await this.db.tx((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(Job)
+        .set({ dueAt, lockedBy: null, lockedUntil: null })
+        .where('id = :id AND locked_by = :me', { id: jobId, me: this.workerId })
+        .execute(),
+    );
+  }
+}
+
+/** Creates or replaces the job of `id` (a resend replaces whatever step the old cascade was at). */
+export async function putJob(
+  manager: EntityManager,
+  job: { id: string; round: number; step: JobStep; dueAt: number; state?: JobState },
+  now: number,
+): Promise<void> {
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(Job)
+    .values({
+      id: job.id,
+      round: job.round,
+      step: job.step,
+      dueAt: job.dueAt,
+      state: JSON.stringify(job.state ?? {}),
+      lockedBy: null,
+      lockedUntil: null,
+      createdAt: now,
+    })
+    .orUpdate(['round', 'step', 'due_at', 'state', 'locked_by', 'locked_until'], ['id'])
+    .updateEntity(false)
+    .execute();
+}
+
+/**
+ * Changes the step of a job nobody holds (a receipt moving a waiting cascade on). Returns false when
+ * the job is not at `fromStep` or a worker holds it: that worker will see the new facts itself.
+ */
+export async function moveWaitingJob(
+  manager: EntityManager,
+  jobId: string,
+  fromStep: JobStep,
+  round: number,
+  next: NextStep | null,
+  now: number,
+): Promise<boolean> {
+  const where = 'id = :id AND step = :fromStep AND round = :round AND (locked_until IS NULL OR locked_until < :now)';
+  const params = { id: jobId, fromStep, round, now };
+  const result = next
+    ? await manager
+        .createQueryBuilder()
+        .update(Job)
+        .set({ step: next.step, dueAt: next.dueAt, state: JSON.stringify(next.state), lockedBy: null, lockedUntil: null })
+        .where(where, params)
+        .execute()
+    : await manager.createQueryBuilder().delete().from(Job).where(where, params).execute();
+  return Boolean(result.affected);
+}
+
+function toClaimed(row: Record<string, unknown>): ClaimedJob {
+  let state: JobState = {};
+  try {
+    state = JSON.parse(String(row.state ?? '{}')) as JobState;
+  } catch {
+    state = {};
+  }
+  return {
+    id: String(row.id),
+    round: Number(row.round),
+    step: String(row.step) as JobStep,
+    dueAt: Number(row.due_at),
+    state,
+  };
+}

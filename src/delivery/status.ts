@@ -1,0 +1,47 @@
+import type { EntityManager } from 'typeorm';
+import { DeliveryAttempt } from '../entities/DeliveryAttempt';
+import { EhealthEvent } from '../entities/EhealthEvent';
+
+export interface AttemptView {
+  channel: string;
+  provider: string;
+  status: string;
+  at: string;
+  detail: string | null;
+}
+
+export interface EventView {
+  id: string;
+  type: string;
+  status: string;
+  channel: string | null;
+  reason: string | null;
+  round: number;
+  created_at: string;
+  updated_at: string;
+  attempts: AttemptView[];
+}
+
+/** The delivery state of one event with its attempt timeline, oldest attempt first. */
+export async function eventView(manager: EntityManager, id: string): Promise<EventView | null> {
+  const event = await manager.findOneBy(EhealthEvent, { id });
+  if (!event) return null;
+  const attempts = await manager.find(DeliveryAttempt, { where: { eventId: id }, order: { createdAt: 'ASC' } });
+  return {
+    id: event.id,
+    type: event.type,
+    status: event.status,
+    channel: event.channel,
+    reason: event.reason,
+    round: event.round,
+    created_at: new Date(event.createdAt).toISOString(),
+    updated_at: new Date(event.updatedAt).toISOString(),
+    attempts: attempts.map((attempt) => ({
+      channel: attempt.channel,
+      provider: attempt.provider,
+      status: attempt.status,
+      at: new Date(attempt.updatedAt).toISOString(),
+      detail: attempt.detail,
+    })),
+  };
+}

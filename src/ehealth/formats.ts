@@ -1,0 +1,42 @@
+/**
+ * eHealth's identifier formats (see ../shared/reference/ehealth.md, "Design takeaways").
+ * Pure functions: no I/O, safe on any input.
+ */
+
+/** Cyrillic letters that look like Latin ones, as doctors and patients type them into numbers. */
+const CYRILLIC_LOOKALIKES: Record<string, string> = {
+  А: 'A', В: 'B', С: 'C', Е: 'E', Н: 'H', І: 'I', К: 'K', М: 'M', О: 'O', Р: 'P', Т: 'T', Х: 'X',
+};
+
+/** Upper-cases a document number and turns Cyrillic look-alikes into Latin. */
+export function normalizeDocumentNumber(raw: string): string {
+  return raw
+    .trim()
+    .toUpperCase()
+    .replace(/[АВСЕНІКМОРТХ]/g, (letter) => CYRILLIC_LOOKALIKES[letter])
+    .replace(/[‐‑‒–—]/g, '-');
+}
+
+/** e-prescription `request_number`: `000n-` then three blocks over digits and A E H K M P T X. */
+export const PRESCRIPTION_NUMBER = /^000\d-[0-9AEHKMPTX]{4}-[0-9AEHKMPTX]{4}-[0-9AEHKMPTX]{4}$/;
+
+/** e-referral requisition: four blocks of four digits or capital letters. */
+export const REFERRAL_NUMBER = /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
+
+/** eHealth confirmation and redemption codes: 4 digits, never a leading zero. */
+export const CONFIRMATION_CODE = /^[1-9]\d{3}$/;
+
+/**
+ * Normalises a Ukrainian mobile number to E.164 (`+380XXXXXXXXX`), or returns null.
+ * Accepts `+380XXXXXXXXX`, `380XXXXXXXXX` and `0XXXXXXXXX`, with spaces, dashes, dots or brackets
+ * between the digits as people write them.
+ */
+export function normalizePhone(raw: string): string | null {
+  const trimmed = raw.trim();
+  if (!/^\+?[\d\s().-]+$/.test(trimmed)) return null;
+  const plus = trimmed.startsWith('+');
+  const digits = trimmed.replace(/\D/g, '');
+  if (digits.length === 12 && digits.startsWith('380')) return `+${digits}`;
+  if (!plus && digits.length === 10 && digits.startsWith('0')) return `+38${digits}`;
+  return null;
+}

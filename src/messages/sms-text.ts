@@ -1,0 +1,49 @@
+import type { TFunction } from 'i18next';
+import type { EventType } from '../ehealth/event';
+
+/** One SMS segment in UCS-2, which any Cyrillic letter forces: longer texts cost two SMS. */
+export const UCS2_SEGMENT = 70;
+
+export interface SmsFacts {
+  type: EventType;
+  thirdPerson: boolean;
+  patientName: string | null;
+  number: string | null;
+  code: string | null;
+}
+
+const HAS_CODELESS_VARIANT: ReadonlySet<EventType> = new Set(['medication_request', 'service_request']);
+
+/**
+ * The SMS for an eHealth event, in eHealth's own wording; to a third person it names the patient.
+ * Always one UCS-2 segment: a long patient name is shortened to the surname and initials.
+ */
+export function smsText(facts: SmsFacts, t: TFunction): string {
+  const third = facts.thirdPerson && Boolean(facts.patientName);
+  let key: string = facts.type;
+  if (third) key += '_third';
+  if (!facts.code && HAS_CODELESS_VARIANT.has(facts.type)) key += '_nocode';
+  const render = (patient: string) =>
+    t(`sms:${key}`, { number: facts.number ?? '', code: facts.code ?? '', patient });
+  if (!third) return render('');
+  for (const name of shorterNames(facts.patientName as string)) {
+    const text = render(name);
+    if (text.length <= UCS2_SEGMENT) return text;
+  }
+  const room = UCS2_SEGMENT - render('').length;
+  return render(`${(facts.patientName as string).slice(0, Math.max(1, room - 1))}.`);
+}
+
+/** "Петренко Марія Іванівна" → itself, "Петренко М. І.", "Петренко М.", "Петренко". */
+export function shorterNames(name: string): string[] {
+  const words = name.trim().split(/\s+/);
+  const [surname, ...rest] = words;
+  const initials = rest.map((word) => (word.endsWith('.') && word.length <= 3 ? word : `${word[0]}.`));
+  const names = [words.join(' '), [surname, ...initials].join(' '), [surname, ...initials.slice(0, 1)].join(' '), surname];
+  return [...new Set(names)];
+}
+
+/** The SMS that proves a Viber user owns a phone. */
+export function claimCodeText(code: string, t: TFunction): string {
+  return t('sms:claim_code', { code });
+}

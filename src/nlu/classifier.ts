@@ -1,0 +1,162 @@
+/**
+ * Intent classifier for patients' Viber questions (issue 4): decides *what* a message asks for; answering it is
+ * someone else's job.
+ *
+ * The rest of the server depends only on {@link IntentClassifier}, so the layers below can be swapped for another
+ * model without touching callers. The layers, in order:
+ * 1. normalisation (case, apostrophes, Latin look-alikes, punctuation) and timid typo correction;
+ * 2. deterministic unsubscribe rules, so "stop writing to me" always wins;
+ * 3. a closed list of greetings and bot commands ("привіт", "/start", "меню") → help;
+ * 4. definition and price questions ("що таке рецепт", "скільки коштує аналіз") → unknown;
+ * 5. the NLP.js model on the words that carry meaning (filler words removed), trusted above a score threshold and,
+ *    for an in-scope answer, only when some word is typical of in-scope requests (see in-scope-evidence.ts);
+ * 6. fuse.js against the training phrases, for garbled spelling the model cannot read;
+ * 7. otherwise `unknown` (the bot then shows its help menu).
+ * A final veto turns any data answer into `unsubscribe` when the message contains a misspelt "відписатися".
+ */
+import { loadLabelledFile, type LabelledUtterance } from './dataset';
+import { removeFillerWords } from './filler-words';
+import { toModelText } from './model-features';
+import { InScopeEvidence } from './in-scope-evidence';
+import { FuzzyPhraseMatcher } from './fuzzy-matcher';
+import { greetingVocabulary, isGreetingOrCommand } from './greeting-rules';
+import { INTENTS, isDataIntent, type Intent } from './intents';
+import { NlpjsIntentModel, NLPJS_NONE } from './nlpjs-model';
+import { normalizeText, tokenize } from './normalize';
+import { matchOutOfScopeRule } from './out-of-scope-rules';
+import { editDistance, TypoCorrector } from './typo-corrector';
+import { looksLikeUnsubscribeWord, matchUnsubscribeKeyword, matchUnsubscribeRule } from './unsubscribe-rules';
+
+export type { Intent } from './intents';
+
+export interface IntentClassification {
+  readonly intent: Intent;
+  /** Confidence in 0…1; rules answer with 1. Not comparable across layers beyond "higher is surer". */
+  readonly score: number;
+}
+
+/** What the server needs from any intent classifier. */
+export interface IntentClassifier {
+  classify(text: string): Promise<IntentClassification>;
+}
+
+/** Which layer produced an answer, for the evaluation script and debugging. */
+export type DecisionSource =
+  | 'empty'
+  | 'unsubscribe-rule'
+  | 'greeting-rule'
+  | 'out-of-scope-rule'
+  | 'model'
+  | 'fuzzy'
+  | 'fallback'
+  | 'veto';
+
+export interface ExplainedClassification extends IntentClassification {
+  readonly source: DecisionSource;
+  /** The text after normalisation and typo correction, as the model saw it. */
+  readonly prepared: string;
+}
+
+export interface IntentClassifierOptions {
+  /** Training examples; defaults to src/nlu/data/train.tsv. */
+  readonly training?: readonly Pick<LabelledUtterance, 'text' | 'intent'>[];
+  /** Minimum NLP.js score to accept its intent. */
+  readonly modelThreshold?: number;
+  /** Largest share of edited letters (0 = identical) to accept a fuzzy match with a training phrase. */
+  readonly fuzzyMaxDistance?: number;
+}
+
+const DEFAULT_MODEL_THRESHOLD = 0.6;
+const DEFAULT_FUZZY_MAX_DISTANCE = 0.25;
+
+function toIntent(name: string): Intent {
+  return (INTENTS as readonly string[]).includes(name) ? (name as Intent) : 'unknown';
+}
+
+/** The layered classifier described at the top of this file. Build it with {@link createIntentClassifier}. */
+export class LayeredIntentClassifier implements IntentClassifier {
+  constructor(
+    private readonly model: NlpjsIntentModel,
+    private readonly fuzzy: FuzzyPhraseMatcher,
+    private readonly corrector: TypoCorrector,
+    private readonly evidence: InScopeEvidence,
+    private readonly modelThreshold: number,
+  ) {}
+
+  async classify(text: string): Promise<IntentClassification> {
+    const { intent, score } = await this.explain(text);
+    return { intent, score };
+  }
+
+  /** Like {@link classify}, but also says which layer decided and what text it looked at. */
+  async explain(text: string): Promise<ExplainedClassification> {
+    const normalized = normalizeText(text);
+    const tokens = tokenize(normalized);
+    if (tokens.length === 0) return { intent: 'unknown', score: 1, source: 'empty', prepared: '' };
+    const corrected = this.corrector.correctTokens(tokens);
+    const prepared = corrected.join(' ');
+
+    if (matchUnsubscribeRule(normalized) || matchUnsubscribeKeyword(prepared)) {
+      return { intent: 'unsubscribe', score: 1, source: 'unsubscribe-rule', prepared };
+    }
+    if (isGreetingOrCommand(corrected)) return { intent: 'help', score: 1, source: 'greeting-rule', prepared };
+    if (matchOutOfScopeRule(prepared)) return { intent: 'unknown', score: 1, source: 'out-of-scope-rule', prepared };
+
+    const content = removeFillerWords(corrected);
+    // Only thanks, "ok", pronouns…: nothing is being asked.
+    if (content.length === 0) return { intent: 'unknown', score: 1, source: 'empty', prepared };
+
+    const decided = await this.decideStatistically(content, prepared);
+    if (isDataIntent(decided.intent) && tokens.some((token) => looksLikeUnsubscribeWord(token, editDistance))) {
+      return { intent: 'unsubscribe', score: decided.score, source: 'veto', prepared };
+    }
+    return { ...decided, prepared };
+  }
+
+  private async decideStatistically(
+    content: readonly string[],
+    prepared: string,
+  ): Promise<Omit<ExplainedClassification, 'prepared'>> {
+    const guess = await this.model.guess(toModelText(content));
+    const intent = guess.intent === NLPJS_NONE ? 'unknown' : toIntent(guess.intent);
+    if (intent === 'unknown' && guess.intent !== NLPJS_NONE && guess.score >= this.modelThreshold) {
+      return { intent, score: guess.score, source: 'model' };
+    }
+    if (intent !== 'unknown' && guess.score >= this.modelThreshold && this.evidence.supports(content)) {
+      return { intent, score: guess.score, source: 'model' };
+    }
+    const match = this.fuzzy.match(prepared);
+    if (match) return { intent: toIntent(match.intent), score: 1 - match.distance, source: 'fuzzy' };
+    return { intent: 'unknown', score: intent === 'unknown' ? guess.score : 1 - guess.score, source: 'fallback' };
+  }
+}
+
+/**
+ * Trains the classifier (well under a second) and returns it. Call once at start-up and share the instance:
+ * classification afterwards is pure in-memory work.
+ */
+export async function createIntentClassifier(options: IntentClassifierOptions = {}): Promise<LayeredIntentClassifier> {
+  const training = options.training ?? loadLabelledFile('train.tsv');
+  // Training text goes through the same steps as questions, so both sides spell words the same way.
+  const phrases = training.map((example) => ({ text: normalizeText(example.text), intent: example.intent }));
+  const inScopeWords = phrases.filter((p) => p.intent !== 'unknown').flatMap((p) => tokenize(p.text));
+  const outOfScopeWords = phrases.filter((p) => p.intent === 'unknown').flatMap((p) => tokenize(p.text));
+  const corrector = new TypoCorrector([...inScopeWords, ...greetingVocabulary()], outOfScopeWords);
+  const contentExamples = phrases.map((p) => ({ tokens: removeFillerWords(tokenize(p.text)), intent: p.intent }));
+  const modelExamples = contentExamples
+    .filter((example) => example.tokens.length > 0)
+    .map((example) => ({ text: toModelText(example.tokens), intent: example.intent }));
+  const model = await NlpjsIntentModel.train(modelExamples);
+  const evidence = new InScopeEvidence(
+    contentExamples.map((example) => ({ tokens: example.tokens, inScope: example.intent !== 'unknown' })),
+    (word) => model.stem(word),
+  );
+  const fuzzy = new FuzzyPhraseMatcher(phrases, options.fuzzyMaxDistance ?? DEFAULT_FUZZY_MAX_DISTANCE);
+  return new LayeredIntentClassifier(
+    model,
+    fuzzy,
+    corrector,
+    evidence,
+    options.modelThreshold ?? DEFAULT_MODEL_THRESHOLD,
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * Recognises messages that are only a greeting or a bot command ("привіт", "добрий вечір", "/start", "меню",
+ * "хелп"). They form a closed list, so a word list is more reliable than a model trained on a handful of
+ * examples: "добрий день" shares its stem with "добре" (an acknowledgement, out of scope), and "start" or "хелп"
+ * are single words with nothing around them for a model to go on.
+ *
+ * A message counts only if every word is a greeting/command word or a harmless companion ("вам", "всім", "бот")
+ * and at least one is a real greeting or command, so "добрий день підкажіть код" still goes to the model.
+ */
+
+/** Words that on their own are a greeting or ask for the menu/help. */
+const GREETING_OR_COMMAND_WORDS: ReadonlySet<string> = new Set([
+  // Ukrainian greetings
+  'привіт', 'привітик', 'привітулі', 'вітаю', 'вітання', 'вітаємо', 'здрастуйте', 'здрастє', 'здрасті',
+  'здоров', 'здорові', 'здоровенькі', 'добрий', 'доброго', 'доброї', 'добридень', 'добривечір',
+  // Russian and surzhyk greetings
+  'привет', 'приветик', 'приветствую', 'здравствуйте', 'здравствуй', 'здрасте', 'здрасьте', 'добрый', 'доброе',
+  'доброй',
+  // borrowed greetings
+  'hi', 'hello', 'hey', 'hallo', 'хай', 'хелоу', 'хеллоу', 'хелло', 'салют', 'алло', 'ало',
+  // commands
+  'start', 'старт', 'почати', 'розпочати', 'начать', 'menu', 'меню', 'help', 'хелп', 'допомога', 'допоможіть',
+  'допоможи', 'помощь', 'помогите', 'помоги', 'довідка', 'справка', 'інструкція', 'инструкция', 'команди',
+  'команды', 'info', 'інфо',
+]);
+
+/** Words that may accompany a greeting without changing it. */
+const COMPANION_WORDS: ReadonlySet<string> = new Set([
+  'день', 'дня', 'ранок', 'ранку', 'вечір', 'вечора', 'вечер', 'утро', 'ночі', 'ночь', 'вам', 'всім', 'всем',
+  'бот', 'боте', 'ботик', 'шановний', 'шановні', 'друже', 'будь', 'ласка', 'пожалуйста', 'мені', 'мне', 'please',
+  'pls', 'плиз', 'пліз', 'пжлст',
+  'а', 'і', 'ну',
+]);
+
+/** True when the message is nothing but a greeting or a menu/help command. */
+export function isGreetingOrCommand(tokens: readonly string[]): boolean {
+  if (tokens.length === 0) return false;
+  const allAllowed = tokens.every((t) => GREETING_OR_COMMAND_WORDS.has(t) || COMPANION_WORDS.has(t));
+  return allAllowed && tokens.some((t) => GREETING_OR_COMMAND_WORDS.has(t));
+}
+
+/** The greeting and command words, so the typo corrector can repair "привт" and "здраствуйте" too. */
+export function greetingVocabulary(): Iterable<string> {
+  return GREETING_OR_COMMAND_WORDS;
+}

@@ -1,0 +1,118 @@
+/**
+ * Replaces misspelt words with the closest word the classifier was trained on ("ріцепти" → "рецепти",
+ * "напрвлення" → "направлення"). NLP.js matches word stems exactly, so one wrong letter would otherwise make the
+ * word invisible to it.
+ *
+ * It is deliberately timid, because a wrong correction is worse than none ("пити" must not become "пиши"):
+ * - short words (< 5 letters) are never corrected: too many real words are one letter apart;
+ * - the first letter must match: people rarely miss it, and this keeps "підписатися" (subscribe) from turning
+ *   into "відписатися" (unsubscribe);
+ * - one edit for words up to 7 letters, two edits from 8 letters on;
+ * - among equally close candidates the most frequent training word wins.
+ * Words are compared after folding the vowels Ukrainian, Russian and surzhyk spell differently (і/и/ы/ї, е/є/э,
+ * ґ/г, soft and hard signs), so "направлєніє" is one edit from "направления", not three.
+ */
+
+const MIN_LENGTH = 5;
+const LONG_WORD = 8;
+
+const FOLDED_LETTERS: Readonly<Record<string, string>> = {
+  і: 'и', ї: 'и', ы: 'и', й: 'и', є: 'е', э: 'е', ё: 'е', ґ: 'г', ь: '', ъ: '', "'": '',
+};
+
+/** Spelling-insensitive form used only for measuring distance ("направлєніє" → "направлениe"). */
+export function foldSpelling(word: string): string {
+  let folded = '';
+  for (const letter of word) folded += FOLDED_LETTERS[letter] ?? letter;
+  return folded;
+}
+
+/**
+ * Optimal-string-alignment distance (Levenshtein plus swapping two neighbours), abandoned early once it must
+ * exceed `limit`, which keeps a lookup against the whole vocabulary cheap.
+ */
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previousPrevious: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    let rowMinimum = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, previousPrevious[j - 2] + 1);
+      }
+      current.push(value);
+      rowMinimum = Math.min(rowMinimum, value);
+    }
+    if (rowMinimum > limit) return limit + 1;
+    previousPrevious = previous;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+export function allowedEdits(word: string): number {
+  if (word.length < MIN_LENGTH) return 0;
+  return word.length >= LONG_WORD ? 2 : 1;
+}
+
+export class TypoCorrector {
+  /** Known words grouped by the first letter of their folded form, with how often they occur in training. */
+  private readonly byFirstLetter = new Map<string, Array<{ word: string; folded: string; count: number }>>();
+  private readonly known = new Set<string>();
+  /** Bounded memo: the same misspellings recur, but a flood of random words must not grow memory forever. */
+  private readonly memo = new Map<string, string>();
+  private static readonly MEMO_LIMIT = 5000;
+
+  /**
+   * @param targets words a misspelling may be corrected to, repeated as often as they occur in training
+   * @param otherKnownWords real words that are left as they are but never become a correction (the vocabulary of
+   *   out-of-scope examples: "пройти" is a word, and "прийти" must not turn into it)
+   */
+  constructor(targets: Iterable<string>, otherKnownWords: Iterable<string> = []) {
+    for (const word of otherKnownWords) this.known.add(word);
+    const counts = new Map<string, number>();
+    for (const token of targets) counts.set(token, (counts.get(token) ?? 0) + 1);
+    for (const [word, count] of counts) {
+      this.known.add(word);
+      const folded = foldSpelling(word);
+      if (folded.length === 0) continue;
+      const bucket = this.byFirstLetter.get(folded[0]) ?? [];
+      bucket.push({ word, folded, count });
+      this.byFirstLetter.set(folded[0], bucket);
+    }
+    // Most frequent first, so the first best candidate found is the preferred one on ties.
+    for (const bucket of this.byFirstLetter.values()) bucket.sort((x, y) => y.count - x.count);
+  }
+
+  /** The vocabulary word this token most likely meant, or the token itself. */
+  correctWord(token: string): string {
+    if (this.known.has(token)) return token;
+    const limit = allowedEdits(token);
+    if (limit === 0) return token;
+    const cached = this.memo.get(token);
+    if (cached !== undefined) return cached;
+
+    const folded = foldSpelling(token);
+    let best = token;
+    let bestDistance = limit + 1;
+    for (const { word, folded: candidate } of this.byFirstLetter.get(folded[0]) ?? []) {
+      const distance = editDistance(folded, candidate, Math.min(limit, bestDistance - 1));
+      if (distance < bestDistance) {
+        best = word;
+        bestDistance = distance;
+        if (distance === 0) break; // Same word in another spelling: nothing can be closer.
+      }
+    }
+    if (this.memo.size >= TypoCorrector.MEMO_LIMIT) this.memo.clear();
+    this.memo.set(token, best);
+    return best;
+  }
+
+  correctTokens(tokens: readonly string[]): string[] {
+    return tokens.map((token) => this.correctWord(token));
+  }
+}

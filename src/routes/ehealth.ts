@@ -1,0 +1,57 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Database } from '../db/database';
+import type { EventIngestor } from '../delivery/ingest';
+import { eventView } from '../delivery/status';
+import { parseEvent } from '../ehealth/event';
+import { verifyEhealthSignature } from '../ehealth/signature';
+import { parseJson, readRawBody } from '../http/body';
+import { HttpError } from '../http/errors';
+
+export interface EhealthRouteDeps {
+  secret: string | undefined;
+  ingestor: EventIngestor;
+  db: Database;
+  /** False while shutting down: new pushes get a 503 and eHealth retries them elsewhere or later. */
+  accepting: () => boolean;
+}
+
+/** eHealth → Vistka: signed pushes of events, and their delivery status. */
+export function ehealthRoutes(deps: EhealthRouteDeps): Router {
+  const router = new Router();
+
+  function authenticate(ctx: Context, body: Buffer): void {
+    if (!deps.secret) {
+      throw new HttpError(503, 'not_configured', 'EHEALTH_WEBHOOK_SECRET is not set on this server, so no push can be authenticated.');
+    }
+    const check = verifyEhealthSignature(deps.secret, ctx.get('x-ehealth-signature') || undefined, body);
+    if (!check.ok) throw new HttpError(401, 'invalid_signature', check.reason);
+  }
+
+  router.post('/ehealth/events', async (ctx) => {
+    if (!deps.accepting()) {
+      throw new HttpError(503, 'shutting_down', 'This instance is shutting down; retry the push.', undefined, { 'retry-after': '1' });
+    }
+    const raw = await readRawBody(ctx);
+    authenticate(ctx, raw);
+    const parsed = parseEvent(parseJson(raw));
+    if (!parsed.ok) {
+      throw new HttpError(422, 'invalid_event', `The event has ${parsed.fields.length} invalid field(s).`, parsed.fields);
+    }
+    const outcome = await deps.ingestor.submit(parsed.event);
+    if (outcome.kind === 'conflict') {
+      throw new HttpError(409, 'id_conflict', `Event ${outcome.id} was already received with a different body; use a new id for a new event.`);
+    }
+    ctx.status = outcome.kind === 'accepted' ? 202 : 200;
+    ctx.body = { id: outcome.id, status: outcome.status };
+  });
+
+  router.get('/ehealth/events/:id', async (ctx) => {
+    authenticate(ctx, Buffer.alloc(0));
+    const view = await eventView(deps.db.manager, ctx.params.id);
+    if (!view) throw new HttpError(404, 'not_found', `No event with id ${ctx.params.id}.`);
+    ctx.body = view;
+  });
+
+  return router;
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import { createApp } from './app';
+import { createBot } from './bot';
+import { createSmsProviders } from './channels/sms';
+import type { SmsProvider } from './channels/sms/provider';
+import { ViberApi } from './channels/viber/api';
+import { ViberChannel } from './channels/viber/channel';
+import type { Config } from './config';
+import { type Database, openDatabase } from './db/database';
+import { Cascade } from './delivery/cascade';
+import { EventIngestor } from './delivery/ingest';
+import { JobQueue, type JobStep } from './delivery/jobs';
+import { type StepHandler, Worker } from './delivery/worker';
+import type { Logger } from './logger';
+import { ehealthRoutes } from './routes/ehealth';
+import { healthRoutes } from './routes/health';
+import { viberRoutes } from './routes/viber';
+
+/** Viber callbacks the bot asks for: `failed` must be named, or failed sends never fall back. */
+export const VIBER_EVENT_TYPES = ['delivered', 'seen', 'failed', 'subscribed', 'unsubscribed', 'conversation_started', 'message'];
+
+export interface ServerOptions {
+  logger: Logger;
+  /** Overrides for tests. */
+  smsProviders?: SmsProvider[];
+  now?: () => number;
+  workerPollMs?: number;
+}
+
+/** A running Vistka: HTTP server, worker and database, with an orderly way to stop. */
+export interface Vistka {
+  app: Koa;
+  server: Server;
+  db: Database;
+  worker: Worker;
+  queue: JobQueue;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the database, starts the worker and listens. Resolves once the server accepts requests. */
+export async function startVistka(config: Config, options: ServerOptions): Promise<Vistka> {
+  const { logger } = options;
+  const now = options.now ?? Date.now;
+  const db = await openDatabase(config.database);
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const queue = new JobQueue(db, workerId);
+  // One process owns a SQLite file: whatever a killed predecessor held can run again right away.
+  if (db.dialect === 'sqlite') await queue.releaseAllLeases();
+
+  const smsProviders = options.smsProviders ?? createSmsProviders(config);
+  const viber = config.viber.authToken
+    ? new ViberChannel(new ViberApi({ apiUrl: config.viber.apiUrl, authToken: config.viber.authToken }), {
+        name: config.viber.botName,
+        avatar: config.viber.botAvatar,
+      })
+    : null;
+
+  let worker: Worker | undefined;
+  const wake = () => worker?.wake();
+  const cascade = new Cascade(db, queue, {
+    viber,
+    sms: smsProviders,
+    viberTimeoutMs: config.viber.deliveryTimeoutS * 1000,
+    logger,
+    now,
+    wake,
+  });
+  const bot = viber ? createBot({ db, queue, viber, sms: smsProviders, logger, now, wake }) : null;
+  const handlers: Partial<Record<JobStep, StepHandler>> = { ...cascade.handlers(), ...(bot?.handlers ?? {}) };
+  worker = new Worker(queue, handlers, logger, { pollMs: options.workerPollMs, now });
+  const ingestor = new EventIngestor(db, wake, now);
+
+  let accepting = true;
+  const routers: Router[] = [
+    healthRoutes(db, () => worker.running),
+    ehealthRoutes({ secret: config.ehealthWebhookSecret, ingestor, db, accepting: () => accepting }),
+    viberRoutes(config.viber.authToken, bot?.inbox ?? null),
+  ];
+  const app = createApp(routers, logger);
+  const server = app.listen(config.port, config.host);
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 30_000;
+  await once(server, 'listening');
+  worker.start();
+
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  logChannels(config, logger, url);
+  if (viber && config.publicUrl) void registerWebhook(viber.api, `${config.publicUrl}/viber/webhook`, logger);
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    server,
+    db,
+    worker,
+    queue,
+    url,
+    close() {
+      closing ??= (async () => {
+        accepting = false;
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await worker.stop();
+        await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+        server.closeAllConnections();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function logChannels(config: Config, logger: Logger, url: string): void {
+  const viber = config.viber.authToken
+    ? `viber: on as "${config.viber.botName}"${config.publicUrl ? `, webhook ${config.publicUrl}/viber/webhook` : ' (PUBLIC_URL unset: register the webhook yourself)'}`
+    : 'viber: off (VIBER_AUTH_TOKEN unset): every message goes by SMS';
+  const sms = config.sms.providers.includes('console')
+    ? `sms: ${config.sms.providers.join(' → ')} (console prints each SMS to this terminal instead of sending it)`
+    : `sms: ${config.sms.providers.join(' → ')}`;
+  const database = config.database.kind === 'sqlite' ? `sqlite ${config.database.path}` : 'postgres';
+  const pushes = config.ehealthWebhookSecret ? 'eHealth pushes: on' : 'eHealth pushes: off (EHEALTH_WEBHOOK_SECRET unset: POST /ehealth/events answers 503)';
+  logger.info({ url, database }, `Vistka listening on ${url} | ${viber} | ${sms} | ${pushes}`);
+}
+
+async function registerWebhook(api: ViberApi, url: string, logger: Logger): Promise<void> {
+  try {
+    const reply = await api.setWebhook(url, VIBER_EVENT_TYPES);
+    if (reply.status === 0) logger.info({ url }, 'Viber webhook registered');
+    else logger.error({ url, status: reply.status, message: reply.statusMessage }, 'Viber refused the webhook: check PUBLIC_URL (public HTTPS with a trusted certificate) and VIBER_AUTH_TOKEN');
+  } catch (error) {
+    logger.error({ url, err: error }, 'could not reach the Viber API to register the webhook');
+  }
+}

@@ -1,0 +1,154 @@
+import type { ServerResponse } from 'node:http';
+import { LoopbackServer, sendJson } from './http';
+
+/** One SMS that reached a (fake) handset. */
+export interface DeliveredSms {
+  to: string;
+  text: string;
+  sender: string;
+  messageId: string;
+}
+
+/** What the fake answers: success, an HTTP outage, no answer at all, or a provider error code. */
+export type SmsBehaviour = 'ok' | 'down' | 'hang' | { code: number; status?: string };
+
+/**
+ * A fake TurboSMS on loopback: `POST /message/send.json`, Bearer token, JSON envelope
+ * `{response_code, response_status, response_result}`. A request repeating a `sequence_id` is
+ * acknowledged again but sends nothing, as the real API promises.
+ */
+export class FakeTurboSms {
+  readonly delivered: DeliveredSms[] = [];
+  readonly requests: Array<Record<string, unknown>> = [];
+  behaviour: (to: string) => SmsBehaviour = () => 'ok';
+  private readonly bySequence = new Map<string, string>();
+  private readonly hanging: ServerResponse[] = [];
+  private counter = 0;
+  private readonly server: LoopbackServer;
+
+  constructor(readonly token = 'turbo-test-token') {
+    this.server = new LoopbackServer((req, body, res) => this.handle(req.url ?? '', req.headers.authorization, body, res));
+  }
+
+  get url(): string {
+    return this.server.origin;
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    await this.server.stop();
+  }
+
+  /** SMS that reached one number (in E.164). */
+  to(phone: string): DeliveredSms[] {
+    return this.delivered.filter((sms) => sms.to === phone);
+  }
+
+  private handle(url: string, authorization: string | undefined, body: string, res: ServerResponse): void {
+    if (url !== '/message/send.json') {
+      sendJson(res, 200, { response_code: 300, response_status: 'INVALID_REQUEST', response_result: null });
+      return;
+    }
+    if (authorization !== `Bearer ${this.token}`) {
+      sendJson(res, 200, { response_code: 105, response_status: 'REQUIRED_AUTH', response_result: null });
+      return;
+    }
+    const request = JSON.parse(body) as { recipients: string[]; sms: { sender: string; text: string }; sequence_id?: number | string };
+    this.requests.push(request as unknown as Record<string, unknown>);
+    const phone = `+${request.recipients[0]}`;
+    const behaviour = this.behaviour(phone);
+    if (behaviour === 'hang') {
+      this.hanging.push(res);
+      return;
+    }
+    if (behaviour === 'down') {
+      res.writeHead(503, { 'content-type': 'text/html' });
+      res.end('<html>Service Unavailable</html>');
+      return;
+    }
+    if (behaviour !== 'ok') {
+      sendJson(res, 200, { response_code: behaviour.code, response_status: behaviour.status ?? 'ERROR', response_result: null });
+      return;
+    }
+    const sequence = request.sequence_id === undefined ? null : String(request.sequence_id);
+    let messageId = sequence ? this.bySequence.get(sequence) : undefined;
+    if (!messageId) {
+      messageId = `f83f8868-5e46-c6cf-e4fb-${String(++this.counter).padStart(12, '0')}`;
+      if (sequence) this.bySequence.set(sequence, messageId);
+      this.delivered.push({ to: phone, text: request.sms.text, sender: request.sms.sender, messageId });
+    }
+    sendJson(res, 200, {
+      response_code: 800,
+      response_status: 'SUCCESS_MESSAGE_ACCEPTED',
+      response_result: [{ phone: request.recipients[0], response_code: 0, message_id: messageId, response_status: 'OK' }],
+    });
+  }
+}
+
+/**
+ * A fake Twilio Programmable Messaging: form POST to `/2010-04-01/Accounts/{sid}/Messages.json`
+ * with Basic auth; 201 with the message resource, or Twilio's error JSON `{code, message, status}`.
+ */
+export class FakeTwilio {
+  readonly delivered: DeliveredSms[] = [];
+  behaviour: (to: string) => SmsBehaviour = () => 'ok';
+  private counter = 0;
+  private readonly server: LoopbackServer;
+
+  constructor(
+    readonly accountSid = 'AC00000000000000000000000000000001',
+    readonly authToken = 'twilio-test-token',
+  ) {
+    this.server = new LoopbackServer((req, body, res) => this.handle(req.url ?? '', req.headers.authorization, body, res));
+  }
+
+  get url(): string {
+    return this.server.origin;
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+  }
+
+  to(phone: string): DeliveredSms[] {
+    return this.delivered.filter((sms) => sms.to === phone);
+  }
+
+  private handle(url: string, authorization: string | undefined, body: string, res: ServerResponse): void {
+    const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+    if (authorization !== expected) {
+      sendJson(res, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+      return;
+    }
+    if (url !== `/2010-04-01/Accounts/${this.accountSid}/Messages.json`) {
+      sendJson(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+      return;
+    }
+    const form = new URLSearchParams(body);
+    const to = form.get('To') ?? '';
+    const behaviour = this.behaviour(to);
+    if (behaviour === 'down' || behaviour === 'hang') {
+      res.writeHead(503, { 'content-type': 'text/html' });
+      res.end('<html>Service Unavailable</html>');
+      return;
+    }
+    if (behaviour !== 'ok') {
+      sendJson(res, 400, { code: behaviour.code, message: behaviour.status ?? 'error', more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`, status: 400 });
+      return;
+    }
+    const sid = `SM${String(++this.counter).padStart(32, '0')}`;
+    const sender = form.get('From') ?? form.get('MessagingServiceSid') ?? '';
+    this.delivered.push({ to, text: form.get('Body') ?? '', sender, messageId: sid });
+    sendJson(res, 201, { sid, status: 'queued', to, from: sender, body: form.get('Body'), account_sid: this.accountSid, num_segments: '1' });
+  }
+}

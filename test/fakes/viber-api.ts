@@ -1,0 +1,128 @@
+import { createHmac } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { request } from 'undici';
+import { LoopbackServer, sendJson } from './http';
+
+export interface SentViberMessage {
+  receiver: string;
+  body: Record<string, unknown>;
+  /** The token we answered with, exact. */
+  token: string;
+}
+
+/** How the fake answers one send_message: a Viber status, an HTTP failure, or no answer. */
+export type ViberBehaviour = { status: number; message?: string } | 'http500' | 'hang' | 'ok';
+
+/**
+ * A fake Viber REST Bot API on loopback, speaking Viber's wire format: `X-Viber-Auth-Token`, HTTP
+ * 200 with a `status` field, and 64-bit `message_token`s written unquoted, above 2^53. It can also
+ * play Viber calling the bot's webhook, signing callbacks with the token.
+ */
+export class FakeViberApi {
+  readonly sent: SentViberMessage[] = [];
+  readonly webhooks: Array<Record<string, unknown>> = [];
+  /** Decides the answer per receiver; defaults to status 0. */
+  behaviour: (receiver: string) => ViberBehaviour = () => 'ok';
+  private nextToken = 5_000_000_000_000_000_001n;
+  private readonly hanging: ServerResponse[] = [];
+  private readonly server: LoopbackServer;
+
+  constructor(readonly authToken = 'viber-test-token') {
+    this.server = new LoopbackServer((req, body, res) => this.handle(req.url ?? '', req.headers['x-viber-auth-token'], body, res));
+  }
+
+  /** The base URL, to put in VIBER_API_URL. */
+  get url(): string {
+    return `${this.server.origin}/pa`;
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    await this.server.stop();
+  }
+
+  /** Messages sent to one user. */
+  to(receiver: string): SentViberMessage[] {
+    return this.sent.filter((m) => m.receiver === receiver);
+  }
+
+  private handle(url: string, token: string | string[] | undefined, body: string, res: ServerResponse): void {
+    if (token !== this.authToken) {
+      sendJson(res, 200, { status: 2, status_message: 'invalidAuthToken' });
+      return;
+    }
+    const payload = JSON.parse(body) as Record<string, unknown>;
+    if (url.endsWith('/set_webhook')) {
+      this.webhooks.push(payload);
+      sendJson(res, 200, { status: 0, status_message: 'ok', event_types: payload.event_types ?? [] });
+      return;
+    }
+    if (!url.endsWith('/send_message')) {
+      sendJson(res, 200, { status: 3, status_message: 'badData' });
+      return;
+    }
+    const receiver = String(payload.receiver);
+    const behaviour = this.behaviour(receiver);
+    if (behaviour === 'hang') {
+      this.hanging.push(res);
+      return;
+    }
+    if (behaviour === 'http500') {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>Bad gateway</html>');
+      return;
+    }
+    if (behaviour !== 'ok' && behaviour.status !== 0) {
+      sendJson(res, 200, { status: behaviour.status, status_message: behaviour.message ?? 'error', chat_hostname: 'SN-CHAT-01_' });
+      return;
+    }
+    // Steps of a prime, so a token's neighbour (which rounds to the same double) is never issued.
+    const messageToken = this.nextToken.toString();
+    this.nextToken += 7919n;
+    this.sent.push({ receiver, body: payload, token: messageToken });
+    // Unquoted, as Viber writes it: a JSON.parse reader would round it.
+    sendJson(res, 200, `{"status":0,"status_message":"ok","message_token":${messageToken},"chat_hostname":"SN-CHAT-01_","billing_status":1}`);
+  }
+
+  /** Signs a callback body (a string keeps 64-bit numbers unquoted) as Viber does. */
+  sign(body: string): string {
+    return createHmac('sha256', this.authToken).update(body).digest('hex');
+  }
+
+  /** Plays Viber POSTing a callback to the bot's webhook. */
+  async callback(webhookUrl: string, body: string | object, signature?: string | null): Promise<{ status: number; body: string }> {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (signature !== null) headers['x-viber-content-signature'] = signature ?? this.sign(text);
+    const reply = await request(webhookUrl, { method: 'POST', body: text, headers, headersTimeout: 5000, bodyTimeout: 5000 });
+    return { status: reply.statusCode, body: await reply.body.text() };
+  }
+}
+
+/** Callback bodies in Viber's format, with the token unquoted. */
+export const viberCallbacks = {
+  receipt(event: 'delivered' | 'seen' | 'failed', token: string, userId: string, desc?: string): string {
+    const extra = desc ? `,"desc":${JSON.stringify(desc)}` : '';
+    return `{"event":"${event}","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"user_id":${JSON.stringify(userId)}${extra}}`;
+  },
+  message(userId: string, message: object, token: string, sender: Partial<{ name: string; language: string; api_version: number }> = {}): string {
+    const user = { id: userId, name: sender.name ?? 'Тест', avatar: null, language: sender.language ?? 'uk', country: 'UA', api_version: sender.api_version ?? 10 };
+    return `{"event":"message","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"sender":${JSON.stringify(user)},"message":${JSON.stringify(message)},"silent":false}`;
+  },
+  conversationStarted(userId: string, token: string, language = 'uk'): string {
+    const user = { id: userId, name: 'Тест', avatar: null, language, country: 'UA', api_version: 10 };
+    return `{"event":"conversation_started","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"type":"open","user":${JSON.stringify(user)},"subscribed":false}`;
+  },
+  subscribed(userId: string, token: string): string {
+    const user = { id: userId, name: 'Тест', avatar: null, language: 'uk', country: 'UA', api_version: 10 };
+    return `{"event":"subscribed","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"user":${JSON.stringify(user)}}`;
+  },
+  unsubscribed(userId: string, token: string): string {
+    return `{"event":"unsubscribed","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"user_id":${JSON.stringify(userId)}}`;
+  },
+};

@@ -5,11 +5,13 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config';
 import { signEhealthPayload } from '../../src/ehealth/signature';
+import { PhoneClaim } from '../../src/entities/PhoneClaim';
 import { createLogger } from '../../src/logger';
 import { startVistka, type Vistka } from '../../src/server';
 import { waitFor } from '../fakes/http';
 import { FakeTurboSms, FakeTwilio } from '../fakes/sms-providers';
 import { FakeViberApi, viberCallbacks } from '../fakes/viber-api';
+import { freshDatabase, type TestDatabase } from './databases';
 
 export const SECRET = 'ehealth-test-secret';
 
@@ -29,6 +31,8 @@ export class Harness {
   /** Every log line the server wrote. */
   readonly logs: string[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'vistka-test-'));
+  /** SQLite in `dir`, or a fresh PostgreSQL database when TEST_DATABASE_URL is set. */
+  database!: TestDatabase;
   private tokenCounter = 7_000_000_000_000_000_001n;
 
   constructor(private readonly env: Record<string, string> = {}) {}
@@ -46,7 +50,7 @@ export class Harness {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
-      DATABASE_URL: `sqlite:${join(this.dir, 'vistka.sqlite')}`,
+      DATABASE_URL: this.database.url,
       EHEALTH_WEBHOOK_SECRET: SECRET,
       VIBER_AUTH_TOKEN: this.viber.authToken,
       VIBER_API_URL: this.viber.url,
@@ -66,6 +70,7 @@ export class Harness {
 
   async start(): Promise<this> {
     await Promise.all([this.viber.start(), this.turbo.start(), this.twilio.start()]);
+    this.database = await freshDatabase(this.dir);
     await this.boot();
     return this;
   }
@@ -90,6 +95,7 @@ export class Harness {
   async stop(): Promise<void> {
     await this.vistka?.close();
     await Promise.all([this.viber.stop(), this.turbo.stop(), this.twilio.stop()]);
+    await this.database?.drop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -139,6 +145,23 @@ export class Harness {
       const reply = await this.status(id);
       return reply.json?.channel === channel && wanted.includes(reply.json?.status) ? reply.json : null;
     });
+  }
+
+  /** Moves claims (of a phone, or of a Viber user) into the past, as if `ms` had gone by, for the rate limits. */
+  async ageClaims(phoneOrUser: string, ms: number): Promise<void> {
+    await this.vistka.db.tx((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(PhoneClaim)
+        .set({ createdAt: () => `created_at - ${Math.trunc(ms)}` })
+        .where('phone = :key OR viber_id = :key', { key: phoneOrUser })
+        .execute(),
+    );
+  }
+
+  /** Makes a phone's pending codes expire now. */
+  async expireClaims(phone: string): Promise<void> {
+    await this.vistka.db.tx((manager) => manager.update(PhoneClaim, { phone }, { expiresAt: Date.now() - 1 }));
   }
 
   nextToken(): string {

@@ -1,0 +1,164 @@
+import { expect } from 'chai';
+import { answerText, documentsOf } from '../../src/bot/answers';
+import type { EhealthEvent } from '../../src/entities/EhealthEvent';
+import { translator } from '../../src/i18n';
+import { waitFor } from '../fakes/http';
+import { event, Harness } from '../helpers/harness';
+
+const DAY = 24 * 3600_000;
+const NOW = Date.parse('2026-11-26T10:00:00Z');
+const t = translator('uk');
+
+function stored(overrides: Partial<EhealthEvent>): EhealthEvent {
+  return {
+    id: Math.random().toString(36),
+    type: 'medication_request',
+    phone: '+380671234567',
+    thirdPerson: false,
+    patientId: 'self',
+    patientName: 'Іваненко О.',
+    number: '0000-K8K5-5MTE-352H',
+    code: '1234',
+    expiresAt: NOW + 10 * DAY,
+    details: JSON.stringify({ medication: 'Метформін', dosage: '500 мг' }),
+    fingerprint: 'x',
+    status: 'sent',
+    channel: 'sms',
+    reason: null,
+    round: 0,
+    createdAt: NOW - DAY,
+    updatedAt: NOW - DAY,
+    ...overrides,
+  } as EhealthEvent;
+}
+
+describe('answers', () => {
+  it('lists active prescriptions first with code, medication and valid-until, then recent ones', () => {
+    const events = [
+      stored({ number: '0000-AAAA-AAAA-AAA1', code: '1111', createdAt: NOW - 1 * DAY, expiresAt: NOW - 1000 }),
+      stored({ number: '0000-AAAA-AAAA-AAA2', code: '2222', createdAt: NOW - 2 * DAY, expiresAt: Date.parse('2026-12-21T23:59:59Z') }),
+    ];
+    const text = answerText('prescriptions', events, NOW, t, 'uk');
+    expect(text.indexOf('AAA2')).to.be.below(text.indexOf('AAA1'));
+    expect(text).to.contain('код 2222').and.contain('21 грудня 2026').and.contain('Метформін, 500 мг').and.contain('ще 26 днів');
+    expect(text).to.contain('термін минув');
+    expect(text).to.not.contain('1111');
+  });
+
+  it('groups by patient when the phone receives for several (a parent)', () => {
+    const events = [
+      stored({ number: '0000-AAAA-AAAA-AAA3', thirdPerson: true, patientId: 'kid', patientName: 'Петренко Марія' }),
+      stored({ number: '0000-AAAA-AAAA-AAA4', thirdPerson: false }),
+    ];
+    const text = answerText('prescriptions', events, NOW, t, 'uk');
+    expect(text).to.contain('Для: Петренко Марія').and.contain('Для вас');
+  });
+
+  it('shows a withdrawn prescription as withdrawn, without its code', () => {
+    const events = [
+      stored({ type: 'medication_request_rejected', number: '0000-AAAA-AAAA-AAA5', code: null, createdAt: NOW - 1000 }),
+      stored({ number: '0000-AAAA-AAAA-AAA5', code: '5555', createdAt: NOW - DAY }),
+    ];
+    expect(documentsOf(events, NOW)[0].state).to.equal('rejected');
+    const text = answerText('prescriptions', events, NOW, t, 'uk');
+    expect(text).to.contain('відкликано').and.not.contain('5555');
+    expect(answerText('last_code', events, NOW, t, 'uk')).to.not.contain('5555');
+  });
+
+  it('gives the newest valid code and what it is for', () => {
+    const events = [
+      stored({ type: 'verification', number: null, code: '9999', createdAt: NOW - 1000, expiresAt: NOW - 1 }),
+      stored({ type: 'service_request', number: '1234-5678-9012-3456', code: '7777', createdAt: NOW - 2000, details: JSON.stringify({ service: 'Консультація ендокринолога' }) }),
+      stored({ code: '1234', createdAt: NOW - DAY }),
+    ];
+    const text = answerText('last_code', events, NOW, t, 'uk');
+    expect(text).to.contain('7777').and.contain('Направлення № 1234-5678-9012-3456').and.contain('ендокринолога').and.contain('ще 10 днів');
+  });
+
+  it('lists expiries soonest first with the days left', () => {
+    const events = [
+      stored({ number: '0000-AAAA-AAAA-AAA6', expiresAt: NOW + 30 * DAY }),
+      stored({ type: 'service_request', number: '1234-5678-9012-0000', expiresAt: NOW + 2 * DAY, details: null }),
+    ];
+    const text = answerText('expiry', events, NOW, t, 'uk');
+    expect(text.indexOf('1234-5678-9012-0000')).to.be.below(text.indexOf('AAA6'));
+    expect(text).to.contain('ще 2 дні').and.contain('ще 30 днів');
+  });
+
+  it('says so when there is nothing', () => {
+    expect(answerText('prescriptions', [], NOW, t, 'uk')).to.contain('не надходило');
+    expect(answerText('last_code', [], NOW, t, 'uk')).to.contain('немає дійсного коду');
+  });
+});
+
+describe('patients asking the bot', () => {
+  let h: Harness;
+  const user = 'asker';
+  const phone = '+380675000001';
+  before(async () => {
+    h = await new Harness().start();
+    await h.bindPhone(user, phone);
+    await h.push(event({ phone_number: phone, number: '0000-243P-1X53-EH38', code: '4455', details: { medication: 'Інсулін' } }));
+    await h.push(event({ type: 'service_request', phone_number: phone, number: '1234-5678-9012-3456', code: null, details: { service: 'Аналіз крові' } }));
+    await h.push(event({ phone_number: '+380675000099', number: '0000-K8K5-5MTE-352H', code: '9999' }));
+  });
+  after(() => h.stop());
+
+  async function ask(text: string): Promise<Record<string, any>> {
+    const before = h.viber.to(user).length;
+    await h.say(user, text);
+    return waitFor(`answer to ${text}`, () => {
+      const replies = h.viber.to(user).slice(before).filter((m) => m.body.type === 'text');
+      return replies[0]?.body;
+    });
+  }
+
+  it('answers «які в мене рецепти?» with the prescriptions sent to this phone only', async () => {
+    const answer = await ask('які в мене рецепти?');
+    expect(answer.text).to.contain('0000-243P-1X53-EH38').and.contain('4455').and.contain('Інсулін');
+    expect(answer.text).to.not.contain('9999');
+    expect(answer.keyboard.Buttons.length).to.be.at.least(4);
+  });
+
+  it('answers referrals, the latest code and validity', async () => {
+    expect((await ask('мої направлення')).text).to.contain('1234-5678-9012-3456').and.contain('Аналіз крові');
+    expect((await ask('код для аптеки')).text).to.contain('4455');
+    expect((await ask('до якого числа діє направлення')).text).to.match(/ще \d+ д/);
+  });
+
+  it('answers a keyboard button the same way as typed words', async () => {
+    const typed = await ask('мої рецепти');
+    const tapped = await ask('Мої рецепти');
+    expect(tapped.text).to.equal(typed.text);
+  });
+
+  it('offers help and buttons for anything else, never data', async () => {
+    const answer = await ask('яка погода завтра');
+    expect(answer.text).to.not.contain('4455').and.not.contain('0000-243P');
+    expect(answer.keyboard.Buttons.length).to.be.at.least(4);
+  });
+
+  it('asks to confirm before stopping, and answers a stop request with no data', async () => {
+    const answer = await ask('більше не пишіть мені');
+    expect(answer.text).to.contain('SMS').and.not.contain('4455');
+    expect(answer.tracking_data).to.equal('confirm_stop');
+  });
+
+  it('invites a user who has not verified a phone to share it, never data', async () => {
+    const before = h.viber.to('stranger').length;
+    await h.say('stranger', 'мої рецепти');
+    const answer = await waitFor('answer', () => h.viber.to('stranger')[before]?.body as any);
+    expect(answer.keyboard.Buttons[0].ActionType).to.equal('share-phone');
+    expect(JSON.stringify(answer)).to.not.contain('4455');
+  });
+
+  it('answers a flood with one polite "too fast" and no work', async () => {
+    const flooder = 'flooder';
+    for (let i = 0; i < 25; i += 1) await h.say(flooder, `привіт ${i}`);
+    await waitFor('answers', () => h.viber.to(flooder).length >= 21);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const texts = h.viber.to(flooder).map((m) => String(m.body.text));
+    expect(texts).to.have.length(21);
+    expect(texts.filter((text) => text.includes('надто швидко'))).to.have.length(1);
+  });
+});

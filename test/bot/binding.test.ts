@@ -1,0 +1,224 @@
+import { expect } from 'chai';
+import { CLAIM_RULES } from '../../src/bot/binding';
+import { sleep, waitFor } from '../fakes/http';
+import { viberCallbacks } from '../fakes/viber-api';
+import { event, Harness } from '../helpers/harness';
+
+/** The 6-digit code of the latest claim SMS to `phone`. */
+function codeIn(h: Harness, phone: string, index = -1): string {
+  const sms = h.turbo.to(phone).at(index);
+  return /(\d{6})/.exec(sms?.text ?? '')?.[1] as string;
+}
+
+describe('subscribing by phone', () => {
+  let h: Harness;
+  before(async () => {
+    h = await new Harness().start();
+  });
+  after(() => h.stop());
+
+  it('proves a shared contact by a code sent by SMS, never on Viber, and binds on the right code', async () => {
+    const user = 'bind-1';
+    const phone = '+380681000001';
+    await h.say(user, { type: 'contact', contact: { name: 'Я', phone_number: '380681000001' } });
+    const asked = await h.botMessage(user, 1);
+    expect(asked.text).to.contain('+380 68 100 00 01').and.contain('10 хвилин');
+    const sms = await waitFor('claim sms', () => h.turbo.to(phone)[0]);
+    expect(sms.text).to.match(/^Код для підключення Viber-бота eHealth: \d{6}\./);
+    expect(sms.text.length).to.be.at.most(70);
+    const code = codeIn(h, phone);
+    expect(JSON.stringify(h.viber.to(user))).to.not.contain(code);
+
+    await h.say(user, code.replace(/(\d{3})/, '$1 '));
+    const bound = await h.botMessage(user, 2);
+    expect(bound.text).to.contain('підключено');
+    expect(bound.keyboard.Buttons.map((b: any) => b.Text)).to.include('Мої рецепти');
+
+    const body = event({ phone_number: phone });
+    await h.push(body);
+    await waitFor('card on viber', () => h.viber.to(user).find((m) => m.body.type === 'rich_media'));
+  });
+
+  it('accepts a typed number in the usual Ukrainian forms', async () => {
+    await h.say('bind-2', 'мій номер 068 100-00-02');
+    await waitFor('claim sms', () => h.turbo.to('+380681000002')[0]);
+    await h.say('bind-3', '+38 (068) 100 00 03');
+    await waitFor('claim sms', () => h.turbo.to('+380681000003')[0]);
+  });
+
+  it('says how many tries remain after a wrong code, and kills the code after 3', async () => {
+    const user = 'bind-4';
+    const phone = '+380681000004';
+    await h.say(user, '0681000004');
+    await waitFor('claim sms', () => h.turbo.to(phone)[0]);
+    await h.botMessage(user, 1);
+    const right = codeIn(h, phone);
+    const wrong = right === '000000' ? '111111' : '000000';
+    await h.say(user, wrong);
+    expect((await h.botMessage(user, 2)).text).to.contain('Залишилось 2 спроби');
+    await h.say(user, wrong);
+    expect((await h.botMessage(user, 3)).text).to.contain('Залишилась 1 спроба');
+    await h.say(user, wrong);
+    expect((await h.botMessage(user, 4)).text).to.contain('3 невдалі спроби');
+    await h.say(user, right);
+    expect((await h.botMessage(user, 5)).text).to.not.contain('підключено');
+    const body = event({ phone_number: phone });
+    await h.push(body);
+    await h.waitForChannel(body.id as string, 'sms');
+  });
+
+  it('refuses a second code within a minute, saying when to try again', async () => {
+    const user = 'bind-5';
+    await h.say(user, '0681000005');
+    await h.botMessage(user, 1);
+    await h.say(user, '0681000005');
+    expect((await h.botMessage(user, 2)).text).to.match(/не раніше ніж о \d\d:\d\d/);
+    await sleep(100);
+    expect(h.turbo.to('+380681000005')).to.have.length(1);
+  });
+
+  it('never gives the claimant of someone else\'s contact card that number\'s codes', async () => {
+    const owner = 'owner-6';
+    const intruder = 'intruder-6';
+    const phone = '+380681000006';
+    await h.bindPhone(owner, phone);
+    await h.say(intruder, { type: 'contact', contact: { name: 'Сусід', phone_number: '+380681000006' } });
+    await h.botMessage(intruder, 1);
+    // The intruder guesses; the code went to the owner's phone by SMS.
+    await h.say(intruder, '123456');
+    await h.botMessage(intruder, 2);
+    const body = event({ phone_number: phone, code: '4242' });
+    await h.push(body);
+    await waitFor('card to owner', () => h.viber.to(owner).find((m) => JSON.stringify(m.body).includes('4242')));
+    expect(JSON.stringify(h.viber.to(intruder))).to.not.contain('4242');
+    await h.say(intruder, 'мої рецепти');
+    const answer = await h.botMessage(intruder, 3);
+    expect(answer.text).to.not.contain('4242').and.not.contain('0000-K8K5');
+  });
+
+  it('gives a phone to its new verified owner and tells the old one', async () => {
+    const first = 'first-7';
+    const second = 'second-7';
+    const phone = '+380681000007';
+    await h.bindPhone(first, phone);
+    // The one-a-minute rule counts per phone: let the clock move past it.
+    await h.ageClaims(phone, 2 * CLAIM_RULES.minIntervalMs);
+    await h.bindPhone(second, phone);
+    const notice = await waitFor('notice to the old owner', () => h.viber.to(first).find((m) => String(m.body.text).includes('іншому Viber')));
+    expect(notice.body.text).to.contain('+380 68 100 00 07');
+    const body = event({ phone_number: phone, code: '7070' });
+    await h.push(body);
+    await waitFor('card to the new owner', () => h.viber.to(second).find((m) => JSON.stringify(m.body).includes('7070')));
+    expect(JSON.stringify(h.viber.to(first))).to.not.contain('7070');
+  });
+
+  it('lets a user change their number by verifying the new one', async () => {
+    const user = 'mover-8';
+    await h.bindPhone(user, '+380681000008');
+    await h.ageClaims(user, 2 * CLAIM_RULES.minIntervalMs);
+    await h.bindPhone(user, '+380681000018');
+    expect((await h.botMessage(user, 4)).text).to.contain('замість');
+    const body = event({ phone_number: '+380681000008' });
+    await h.push(body);
+    await h.waitForChannel(body.id as string, 'sms');
+  });
+
+  it('stops Viber delivery on unsubscribed, and resumes without a code on a new message', async () => {
+    const user = 'unsub-9';
+    const phone = '+380681000009';
+    await h.bindPhone(user, phone);
+    await h.viber.callback(h.webhook, viberCallbacks.unsubscribed(user, h.nextToken()));
+    const viaSms = event({ phone_number: phone });
+    await h.push(viaSms);
+    await h.waitForChannel(viaSms.id as string, 'sms');
+    await h.viber.callback(h.webhook, viberCallbacks.subscribed(user, h.nextToken()));
+    const viaViber = event({ phone_number: phone });
+    await h.push(viaViber);
+    await h.waitForChannel(viaViber.id as string, 'viber');
+  });
+
+  it('stops Viber delivery when the user asks and confirms, saying SMS will still come', async () => {
+    const user = 'stop-10';
+    const phone = '+380681000010';
+    await h.bindPhone(user, phone);
+    await h.say(user, 'відписатися');
+    const question = await h.botMessage(user, 3);
+    expect(question.text).to.contain('SMS');
+    expect(question.tracking_data).to.equal('confirm_stop');
+    expect(question.keyboard.Buttons.map((b: any) => b.ActionBody)).to.include('Так, відписатися');
+    await h.say(user, { type: 'text', text: 'так', tracking_data: 'confirm_stop' });
+    const done = await h.botMessage(user, 4);
+    expect(done.text).to.contain('SMS');
+    const body = event({ phone_number: phone });
+    await h.push(body);
+    await h.waitForChannel(body.id as string, 'sms');
+    // A later question does not quietly switch Viber back on.
+    await h.say(user, 'мої рецепти');
+    await h.botMessage(user, 5);
+    const still = event({ phone_number: phone });
+    await h.push(still);
+    await h.waitForChannel(still.id as string, 'sms');
+    await h.say(user, 'Отримувати у Viber');
+    expect((await h.botMessage(user, 6)).text).to.contain('знову');
+    const back = event({ phone_number: phone });
+    await h.push(back);
+    await h.waitForChannel(back.id as string, 'viber');
+  });
+
+  it('answers an English-language user in English', async () => {
+    await h.say('en-11', 'hello', { language: 'en' });
+    expect((await h.botMessage('en-11', 1)).text).to.contain('phone');
+  });
+
+  it('marks a user Viber no longer reaches (status 6) as off Viber', async () => {
+    const user = 'gone-12';
+    const phone = '+380681000012';
+    await h.bindPhone(user, phone);
+    h.viber.behaviour = (receiver) => (receiver === user ? { status: 6, message: 'receiverNotSubscribed' } : 'ok');
+    try {
+      const first = event({ phone_number: phone });
+      await h.push(first);
+      await h.waitForChannel(first.id as string, 'sms');
+      const calls = h.viber.sent.length;
+      const second = event({ phone_number: phone });
+      await h.push(second);
+      const view = await h.waitForChannel(second.id as string, 'sms');
+      expect(view.attempts.map((a: any) => a.channel)).to.deep.equal(['sms']);
+      expect(h.viber.sent.length).to.equal(calls);
+    } finally {
+      h.viber.behaviour = () => 'ok';
+    }
+  });
+});
+
+describe('the daily limit of codes per phone', () => {
+  let h: Harness;
+  before(async () => {
+    h = await new Harness().start();
+  });
+  after(() => h.stop());
+
+  it('refuses a sixth code in a day, saying when to try again', async () => {
+    const phone = '+380681000020';
+    for (let i = 0; i < CLAIM_RULES.perPhonePerDay; i += 1) {
+      await h.say(`limit-${i}`, '0681000020');
+      await waitFor(`claim ${i}`, () => h.turbo.to(phone)[i]);
+      await h.ageClaims(phone, CLAIM_RULES.minIntervalMs + 1000);
+    }
+    await h.say('limit-x', '0681000020');
+    expect((await h.botMessage('limit-x', 1)).text).to.match(/5 на добу/);
+    await sleep(200);
+    expect(h.turbo.to(phone)).to.have.length(CLAIM_RULES.perPhonePerDay);
+  });
+
+  it('expires a code after 10 minutes', async () => {
+    const user = 'expiry-1';
+    const phone = '+380681000021';
+    await h.say(user, '0681000021');
+    await waitFor('claim sms', () => h.turbo.to(phone)[0]);
+    await h.botMessage(user, 1);
+    await h.expireClaims(phone);
+    await h.say(user, codeIn(h, phone));
+    expect((await h.botMessage(user, 2)).text).to.contain('10 хвилин');
+  });
+});

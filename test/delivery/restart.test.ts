@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { Job } from '../../src/entities/Job';
+import { sleep, waitFor } from '../fakes/http';
+import { event, Harness } from '../helpers/harness';
+
+describe('a restart with jobs mid-cascade', () => {
+  let h: Harness;
+  const user = 'restart-user';
+  const phone = '+380674000001';
+  before(async () => {
+    h = await new Harness({ VIBER_DELIVERY_TIMEOUT_S: '1' }).start();
+    await h.bindPhone(user, phone);
+  });
+  after(() => h.stop());
+
+  it('keeps the Viber delivery timeout across a restart: the SMS still follows', async () => {
+    const body = event({ phone_number: phone, code: '3131' });
+    await h.push(body);
+    await waitFor('viber card', () => h.viber.to(user).find((m) => JSON.stringify(m.body).includes('3131')));
+    await h.restart();
+    const view = await h.waitForChannel(body.id as string, 'sms');
+    expect(view.attempts.map((a: any) => a.channel)).to.deep.equal(['viber', 'sms']);
+    expect(h.turbo.to(phone).filter((sms) => sms.text.includes('3131'))).to.have.length(1);
+  });
+
+  it('carries on SMS retries after a restart and delivers once the provider is back', async () => {
+    h.turbo.behaviour = () => 'down';
+    const body = event({ phone_number: '+380674000002' });
+    await h.push(body);
+    await waitFor('a failed SMS round', async () => (await h.status(body.id as string)).json.reason?.includes('retry'));
+    await h.restart();
+    h.turbo.behaviour = () => 'ok';
+    await h.waitForChannel(body.id as string, 'sms');
+    expect(h.turbo.to('+380674000002')).to.have.length(1);
+  });
+
+  it('runs a job a killed process had claimed as soon as the next one starts', async () => {
+    const body = event({ phone_number: '+380674000003' });
+    // Freeze the worker's claim by pretending a dead process holds every due job for an hour.
+    await h.vistka.worker.stop();
+    await h.push(body);
+    await h.vistka.db.tx((manager) =>
+      manager.update(Job, { id: body.id as string }, { lockedBy: 'dead-process', lockedUntil: Date.now() + 3600_000 }),
+    );
+    await h.restart();
+    await h.waitForChannel(body.id as string, 'sms');
+    expect(h.turbo.to('+380674000003')).to.have.length(1);
+  });
+
+  it('loses no accepted event when the worker stops between the 202 and the send', async () => {
+    await h.vistka.worker.stop();
+    const bodies = Array.from({ length: 20 }, (_, i) => event({ phone_number: `+38067410${String(i).padStart(4, '0')}` }));
+    const replies = await Promise.all(bodies.map((body) => h.push(body)));
+    expect(replies.every((reply) => reply.status === 202)).to.equal(true);
+    await sleep(100);
+    expect(bodies.some((body) => h.turbo.to(body.phone_number as string).length > 0)).to.equal(false);
+    await h.restart();
+    for (const body of bodies) await h.waitForChannel(body.id as string, 'sms');
+    for (const body of bodies) expect(h.turbo.to(body.phone_number as string)).to.have.length(1);
+  });
+});

@@ -8,18 +8,17 @@
  * 2. deterministic unsubscribe rules, so "stop writing to me" always wins;
  * 3. a closed list of greetings and bot commands ("привіт", "/start", "меню") → help;
  * 4. definition and price questions ("що таке рецепт", "скільки коштує аналіз") → unknown;
- * 5. the NLP.js model on the words that carry meaning (filler words removed), trusted above a score threshold and,
- *    for an in-scope answer, only when some word is typical of in-scope requests (see in-scope-evidence.ts);
- * 6. fuse.js against the training phrases, for garbled spelling the model cannot read;
+ * 5. the NLP.js model on the words that carry meaning (greetings and filler removed), trusted above a threshold and,
+ *    for an in-scope answer, only when some word is typical of such requests (see in-scope-evidence.ts);
+ * 6. a whole-phrase fuzzy match against the training phrases, for garbled spelling the model cannot read;
  * 7. otherwise `unknown` (the bot then shows its help menu).
  * A final veto turns any data answer into `unsubscribe` when the message contains a misspelt "відписатися".
  */
 import { loadLabelledFile, type LabelledUtterance } from './dataset';
 import { removeFillerWords } from './filler-words';
-import { toModelText } from './model-features';
 import { InScopeEvidence } from './in-scope-evidence';
 import { FuzzyPhraseMatcher } from './fuzzy-matcher';
-import { greetingVocabulary, isGreetingOrCommand } from './greeting-rules';
+import { greetingVocabulary, isGreetingOrCommand, withoutGreeting } from './greeting-rules';
 import { INTENTS, isDataIntent, type Intent } from './intents';
 import { NlpjsIntentModel, NLPJS_NONE } from './nlpjs-model';
 import { normalizeText, tokenize } from './normalize';
@@ -68,6 +67,17 @@ export interface IntentClassifierOptions {
 
 const DEFAULT_MODEL_THRESHOLD = 0.6;
 const DEFAULT_FUZZY_MAX_DISTANCE = 0.25;
+/**
+ * Only this many words of a message go past the unsubscribe rules. Questions are a few words long; a pasted
+ * page would only cost time (tens of milliseconds), and its meaning would be lost in a bag of words anyway.
+ * The unsubscribe rules still read the whole message, so "…відпишіть мене" at the end of a rant counts.
+ */
+const MAX_WORDS = 60;
+
+/** The words the model and the evidence check look at: no greeting, no filler. */
+function meaningfulWords(tokens: readonly string[]): string[] {
+  return removeFillerWords(withoutGreeting(tokens));
+}
 
 function toIntent(name: string): Intent {
   return (INTENTS as readonly string[]).includes(name) ? (name as Intent) : 'unknown';
@@ -91,18 +101,21 @@ export class LayeredIntentClassifier implements IntentClassifier {
   /** Like {@link classify}, but also says which layer decided and what text it looked at. */
   async explain(text: string): Promise<ExplainedClassification> {
     const normalized = normalizeText(text);
-    const tokens = tokenize(normalized);
-    if (tokens.length === 0) return { intent: 'unknown', score: 1, source: 'empty', prepared: '' };
+    if (normalized.length === 0) return { intent: 'unknown', score: 1, source: 'empty', prepared: '' };
+    if (matchUnsubscribeRule(normalized)) {
+      return { intent: 'unsubscribe', score: 1, source: 'unsubscribe-rule', prepared: normalized };
+    }
+    const tokens = tokenize(normalized).slice(0, MAX_WORDS);
     const corrected = this.corrector.correctTokens(tokens);
     const prepared = corrected.join(' ');
-
-    if (matchUnsubscribeRule(normalized) || matchUnsubscribeKeyword(prepared)) {
+    // A misspelt "відписатися" that typo correction repaired.
+    if (matchUnsubscribeKeyword(prepared)) {
       return { intent: 'unsubscribe', score: 1, source: 'unsubscribe-rule', prepared };
     }
     if (isGreetingOrCommand(corrected)) return { intent: 'help', score: 1, source: 'greeting-rule', prepared };
     if (matchOutOfScopeRule(prepared)) return { intent: 'unknown', score: 1, source: 'out-of-scope-rule', prepared };
 
-    const content = removeFillerWords(corrected);
+    const content = meaningfulWords(corrected);
     // Only thanks, "ok", pronouns…: nothing is being asked.
     if (content.length === 0) return { intent: 'unknown', score: 1, source: 'empty', prepared };
 
@@ -117,16 +130,17 @@ export class LayeredIntentClassifier implements IntentClassifier {
     content: readonly string[],
     prepared: string,
   ): Promise<Omit<ExplainedClassification, 'prepared'>> {
-    const guess = await this.model.guess(toModelText(content));
+    const guess = await this.model.guess(content.join(' '));
     const intent = guess.intent === NLPJS_NONE ? 'unknown' : toIntent(guess.intent);
     if (intent === 'unknown' && guess.intent !== NLPJS_NONE && guess.score >= this.modelThreshold) {
       return { intent, score: guess.score, source: 'model' };
     }
-    if (intent !== 'unknown' && guess.score >= this.modelThreshold && this.evidence.supports(content)) {
+    if (intent !== 'unknown' && guess.score >= this.modelThreshold && this.evidence.supports(content, intent)) {
       return { intent, score: guess.score, source: 'model' };
     }
     const match = this.fuzzy.match(prepared);
     if (match) return { intent: toIntent(match.intent), score: 1 - match.distance, source: 'fuzzy' };
+    // How sure we are that it is out of scope: low when the model leaned (unconvincingly) towards an intent.
     return { intent: 'unknown', score: intent === 'unknown' ? guess.score : 1 - guess.score, source: 'fallback' };
   }
 }
@@ -142,21 +156,13 @@ export async function createIntentClassifier(options: IntentClassifierOptions = 
   const inScopeWords = phrases.filter((p) => p.intent !== 'unknown').flatMap((p) => tokenize(p.text));
   const outOfScopeWords = phrases.filter((p) => p.intent === 'unknown').flatMap((p) => tokenize(p.text));
   const corrector = new TypoCorrector([...inScopeWords, ...greetingVocabulary()], outOfScopeWords);
-  const contentExamples = phrases.map((p) => ({ tokens: removeFillerWords(tokenize(p.text)), intent: p.intent }));
+  const contentExamples = phrases.map((p) => ({ tokens: meaningfulWords(tokenize(p.text)), intent: p.intent }));
   const modelExamples = contentExamples
     .filter((example) => example.tokens.length > 0)
-    .map((example) => ({ text: toModelText(example.tokens), intent: example.intent }));
+    .map((example) => ({ text: example.tokens.join(' '), intent: example.intent }));
   const model = await NlpjsIntentModel.train(modelExamples);
-  const evidence = new InScopeEvidence(
-    contentExamples.map((example) => ({ tokens: example.tokens, inScope: example.intent !== 'unknown' })),
-    (word) => model.stem(word),
-  );
+  const evidence = new InScopeEvidence(contentExamples, (word) => model.stem(word));
   const fuzzy = new FuzzyPhraseMatcher(phrases, options.fuzzyMaxDistance ?? DEFAULT_FUZZY_MAX_DISTANCE);
-  return new LayeredIntentClassifier(
-    model,
-    fuzzy,
-    corrector,
-    evidence,
-    options.modelThreshold ?? DEFAULT_MODEL_THRESHOLD,
-  );
+  const threshold = options.modelThreshold ?? DEFAULT_MODEL_THRESHOLD;
+  return new LayeredIntentClassifier(model, fuzzy, corrector, evidence, threshold);
 }

@@ -4,7 +4,7 @@
  * Format: one `utterance<TAB>intent` per line. Lines starting with `#` are comments, except `# @section NAME`,
  * which starts a named section (test.tsv uses it to keep the shared dev set apart from our own questions).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INTENTS, type Intent } from './intents';
 
@@ -17,8 +17,13 @@ export interface LabelledUtterance {
   readonly line: number;
 }
 
-/** Folder holding train.tsv and test.tsv. */
-export const NLU_DATA_DIR = join(__dirname, 'data');
+/**
+ * Folder holding train.tsv and test.tsv. Next to this file when run from source (tsx, mocha); when run from the
+ * compiled dist/src/nlu/, tsc has not copied the .tsv files, so the source folder is used from there.
+ */
+export const NLU_DATA_DIR = [join(__dirname, 'data'), join(__dirname, '..', '..', '..', 'src', 'nlu', 'data')].find(
+  (dir) => existsSync(join(dir, 'train.tsv')),
+) ?? join(__dirname, 'data');
 
 const SECTION_MARKER = /^#\s*@section\s+(\S+)/;
 

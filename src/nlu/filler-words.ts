@@ -32,15 +32,11 @@ const FILLER_WORDS: ReadonlySet<string> = new Set([
   'хотелось', 'бажаю', 'желаю', 'треба', 'потрібно', 'нужно', 'надо', 'нада', 'можна', 'можно',
   // politeness, filler verbs of asking, thanks and acknowledgements (a message of only these is small talk)
   'будь', 'ласка', 'будьласка', 'пожалуйста', 'пожалуста', 'плиз', 'пліз', 'please', 'pls', 'пжлст', 'пж',
-  'підкажіть', 'підкажи', 'скажіть', 'скажи', 'подскажите', 'подскажи', 'скажите', 'дякую', 'спасибо',
+  'підкажіть', 'підкажи', 'скажіть', 'скажи', 'подскажите', 'подскажи', 'скажите', 'дякую', 'спасибі', 'спасибо',
   'добре', 'хорошо', 'окей', 'ок', 'ok',
 ]);
 
 /** Drops filler words; keeps everything else in order. */
 export function removeFillerWords(tokens: readonly string[]): string[] {
   return tokens.filter((token) => !FILLER_WORDS.has(token));
-}
-
-export function isFillerWord(token: string): boolean {
-  return FILLER_WORDS.has(token);
 }

@@ -8,26 +8,36 @@
  * and at least one is a real greeting or command, so "добрий день підкажіть код" still goes to the model.
  */
 
-/** Words that on their own are a greeting or ask for the menu/help. */
-const GREETING_OR_COMMAND_WORDS: ReadonlySet<string> = new Set([
-  // Ukrainian greetings
+/** Greetings, in the spellings people type. */
+const GREETINGS: ReadonlySet<string> = new Set([
+  // Ukrainian
   'привіт', 'привітик', 'привітулі', 'вітаю', 'вітання', 'вітаємо', 'здрастуйте', 'здрастє', 'здрасті',
   'здоров', 'здорові', 'здоровенькі', 'добрий', 'доброго', 'доброї', 'добридень', 'добривечір',
-  // Russian and surzhyk greetings
+  // Russian and surzhyk
   'привет', 'приветик', 'приветствую', 'здравствуйте', 'здравствуй', 'здрасте', 'здрасьте', 'добрый', 'доброе',
   'доброй',
-  // borrowed greetings
+  // borrowed
   'hi', 'hello', 'hey', 'hallo', 'хай', 'хелоу', 'хеллоу', 'хелло', 'салют', 'алло', 'ало',
-  // commands
+]);
+
+/** Words that on their own ask for the start screen, the menu or help. */
+const COMMANDS: ReadonlySet<string> = new Set([
   'start', 'старт', 'почати', 'розпочати', 'начать', 'menu', 'меню', 'help', 'хелп', 'допомога', 'допоможіть',
   'допоможи', 'помощь', 'помогите', 'помоги', 'довідка', 'справка', 'інструкція', 'инструкция', 'команди',
   'команды', 'info', 'інфо',
 ]);
 
+/** Parts of a greeting that follow a greeting word: "добрий ДЕНЬ", "доброго ВЕЧОРА". */
+const TIMES_OF_DAY: ReadonlySet<string> = new Set([
+  'день', 'дня', 'ранок', 'ранку', 'вечір', 'вечора', 'вечер', 'утро', 'ночі', 'ночь',
+]);
+
+const isGreetingOrCommandWord = (token: string): boolean => GREETINGS.has(token) || COMMANDS.has(token);
+
 /** Words that may accompany a greeting without changing it. */
 const COMPANION_WORDS: ReadonlySet<string> = new Set([
-  'день', 'дня', 'ранок', 'ранку', 'вечір', 'вечора', 'вечер', 'утро', 'ночі', 'ночь', 'вам', 'всім', 'всем',
-  'бот', 'боте', 'ботик', 'шановний', 'шановні', 'друже', 'будь', 'ласка', 'пожалуйста', 'мені', 'мне', 'please',
+  ...TIMES_OF_DAY,
+  'вам', 'всім', 'всем', 'бот', 'боте', 'ботик', 'шановний', 'шановні', 'друже', 'будь', 'ласка', 'пожалуйста', 'мені', 'мне', 'please',
   'pls', 'плиз', 'пліз', 'пжлст',
   'а', 'і', 'ну',
 ]);
@@ -35,11 +45,20 @@ const COMPANION_WORDS: ReadonlySet<string> = new Set([
 /** True when the message is nothing but a greeting or a menu/help command. */
 export function isGreetingOrCommand(tokens: readonly string[]): boolean {
   if (tokens.length === 0) return false;
-  const allAllowed = tokens.every((t) => GREETING_OR_COMMAND_WORDS.has(t) || COMPANION_WORDS.has(t));
-  return allAllowed && tokens.some((t) => GREETING_OR_COMMAND_WORDS.has(t));
+  const allAllowed = tokens.every((t) => isGreetingOrCommandWord(t) || COMPANION_WORDS.has(t));
+  return allAllowed && tokens.some(isGreetingOrCommandWord);
+}
+
+/**
+ * The message without its greeting ("доброго вечора хочу дізнатися про свої рецепти" → "хочу дізнатися про свої
+ * рецепти"). Greetings carry no request, but a model trained on "доброго дня" as help pulls such messages
+ * towards help.
+ */
+export function withoutGreeting(tokens: readonly string[]): string[] {
+  return tokens.filter((token, i) => !GREETINGS.has(token) && !(TIMES_OF_DAY.has(token) && GREETINGS.has(tokens[i - 1] ?? '')));
 }
 
 /** The greeting and command words, so the typo corrector can repair "привт" and "здраствуйте" too. */
 export function greetingVocabulary(): Iterable<string> {
-  return GREETING_OR_COMMAND_WORDS;
+  return [...GREETINGS, ...COMMANDS];
 }

@@ -54,7 +54,7 @@ export class NlpjsIntentModel {
       autoLoad: false,
       autoSave: false,
       // Without this NLP.js prints every training epoch to stdout.
-      nlu: { log: false, useNoneFeature: true },
+      nlu: { log: false },
       // We only need the intent; sentiment analysis and entity extraction would cost time on every message.
       calculateSentiment: false,
       forceNER: false,
@@ -68,7 +68,9 @@ export class NlpjsIntentModel {
   /** The best intent for already-normalised text. */
   async guess(normalized: string): Promise<ModelGuess> {
     this.limitStemCache(normalized.split(' ').length);
-    const result = await this.nlp.process(LOCALE, normalized);
+    // The NLU manager directly: Nlp.process() would also run entity extraction, answers and context handling
+    // that we do not use, which tripled the slowest classifications.
+    const result = await this.nlp.nluManager.process(LOCALE, normalized);
     return { intent: result.intent || NLPJS_NONE, score: result.score ?? 0 };
   }
 

@@ -33,9 +33,15 @@ declare module '@nlpjs/nlp' {
     get(name: string): unknown;
   }
 
+  /** The intent-classification part of Nlp, without entities, answers or sentiment. */
+  export interface NluManager {
+    process(locale: string, utterance: string): Promise<NlpProcessResult>;
+  }
+
   export class Nlp {
     constructor(settings?: NlpSettings);
     readonly container: NlpContainer;
+    readonly nluManager: NluManager;
     use(plugin: unknown): void;
     addDocument(locale: string, utterance: string, intent: string): void;
     train(): Promise<unknown>;

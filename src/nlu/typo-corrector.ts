@@ -7,56 +7,63 @@
  * - short words (< 5 letters) are never corrected: too many real words are one letter apart;
  * - the first letter must match: people rarely miss it, and this keeps "підписатися" (subscribe) from turning
  *   into "відписатися" (unsubscribe);
- * - one edit for words up to 7 letters, two edits from 8 letters on;
+ * - one edit at most, whatever the length: with two, real words outside the training vocabulary were turned into
+ *   other real words ("записатись" → "запитати");
  * - among equally close candidates the most frequent training word wins.
  * Words are compared after folding the vowels Ukrainian, Russian and surzhyk spell differently (і/и/ы/ї, е/є/э,
  * ґ/г, soft and hard signs), so "направлєніє" is one edit from "направления", not three.
  */
 
 const MIN_LENGTH = 5;
-const LONG_WORD = 8;
 
 const FOLDED_LETTERS: Readonly<Record<string, string>> = {
   і: 'и', ї: 'и', ы: 'и', й: 'и', є: 'е', э: 'е', ё: 'е', ґ: 'г', ь: '', ъ: '', "'": '',
 };
 
-/** Spelling-insensitive form used only for measuring distance ("направлєніє" → "направлениe"). */
+/** Spelling-insensitive form used only for measuring distance ("направлєніє" → "направление"). */
 export function foldSpelling(word: string): string {
   let folded = '';
   for (const letter of word) folded += FOLDED_LETTERS[letter] ?? letter;
   return folded;
 }
 
+/** Rows reused by {@link editDistance}: it never yields mid-computation, so one set serves every caller. */
+let rowBuffers: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /**
- * Optimal-string-alignment distance (Levenshtein plus swapping two neighbours), abandoned early once it must
- * exceed `limit`, which keeps a lookup against the whole vocabulary cheap.
+ * Optimal-string-alignment distance (Levenshtein plus swapping two neighbours), abandoned as soon as it must
+ * exceed `limit` (then `limit + 1` is returned). It runs for every unknown word and, in the fuzzy layer, against
+ * hundreds of phrases, so it reuses its rows instead of allocating.
  */
-export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+export function editDistance(a: string, b: string, limit = Number.MAX_SAFE_INTEGER): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previousPrevious: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const width = b.length + 1;
+  if (rowBuffers[0].length < width) {
+    rowBuffers = [new Int32Array(width * 2), new Int32Array(width * 2), new Int32Array(width * 2)];
+  }
+  let [beforePrevious, previous, current] = rowBuffers;
+  for (let j = 0; j < width; j += 1) previous[j] = j;
   for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
+    current[0] = i;
     let rowMinimum = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+    const letter = a.charCodeAt(i - 1);
+    for (let j = 1; j < width; j += 1) {
+      const cost = letter === b.charCodeAt(j - 1) ? 0 : 1;
       let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, previousPrevious[j - 2] + 1);
+      if (i > 1 && j > 1 && letter === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        value = Math.min(value, beforePrevious[j - 2] + 1);
       }
-      current.push(value);
-      rowMinimum = Math.min(rowMinimum, value);
+      current[j] = value;
+      if (value < rowMinimum) rowMinimum = value;
     }
     if (rowMinimum > limit) return limit + 1;
-    previousPrevious = previous;
-    previous = current;
+    [beforePrevious, previous, current] = [previous, current, beforePrevious];
   }
-  return previous[b.length];
+  return Math.min(previous[width - 1], limit + 1);
 }
 
 export function allowedEdits(word: string): number {
-  if (word.length < MIN_LENGTH) return 0;
-  return word.length >= LONG_WORD ? 2 : 1;
+  return word.length < MIN_LENGTH ? 0 : 1;
 }
 
 export class TypoCorrector {

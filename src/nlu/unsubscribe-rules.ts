@@ -90,6 +90,13 @@ export const UNSUBSCRIBE_RULES: readonly UnsubscribeRule[] = [
     name: 'remove-me',
     pattern: new RegExp(`${W}${REMOVE_VERB}${NOT_PAST} ${gap(1)}(?:мене|меня|мій номер|мой номер|${MESSAGES})`),
   },
+  // "без повідомлень будь ласка", "без рассылки".
+  {
+    name: 'without-messages',
+    pattern: new RegExp(
+      `${W}без (?:[^ ]+ )?(?:повідомлень|сповіщень|розсилки|розсилок|сообщений|уведомлений|рассылки|рассылок|спаму)(?= |$)`,
+    ),
+  },
   // "набридли ваші повідомлення", "задолбали уведомления".
   {
     name: 'fed-up-with-messages',

@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { createIntentClassifier, type LayeredIntentClassifier } from '../../src/nlu/classifier';
+import { loadLabelledFile, type LabelledUtterance } from '../../src/nlu/dataset';
+import { isDataIntent } from '../../src/nlu/intents';
+import { normalizeText } from '../../src/nlu/normalize';
+
+describe('nlu/classifier', () => {
+  let classifier: LayeredIntentClassifier;
+  let testSet: LabelledUtterance[];
+
+  before(async () => {
+    classifier = await createIntentClassifier();
+    testSet = loadLabelledFile('test.tsv');
+  });
+
+  describe('data', () => {
+    it('train.tsv shares no utterance with test.tsv, after normalisation', () => {
+      const training = new Set(loadLabelledFile('train.tsv').map((e) => normalizeText(e.text)));
+      const shared = testSet.filter((e) => training.has(normalizeText(e.text))).map((e) => e.text);
+      expect(shared).to.deep.equal([]);
+    });
+
+    it('test.tsv holds the shared dev set and at least 220 questions of our own', () => {
+      expect(testSet.filter((e) => e.section === 'dev')).to.have.length.of.at.least(60);
+      expect(testSet.filter((e) => e.section === 'new')).to.have.length.of.at.least(220);
+    });
+  });
+
+  describe('#classify', () => {
+    it('reaches at least 97 % accuracy on test.tsv', async () => {
+      let right = 0;
+      const wrong: string[] = [];
+      for (const example of testSet) {
+        const { intent } = await classifier.classify(example.text);
+        if (intent === example.intent) right += 1;
+        else wrong.push(`${example.text} → ${intent} (expected ${example.intent})`);
+      }
+      const accuracy = right / testSet.length;
+      expect(accuracy, `misclassified:\n${wrong.join('\n')}`).to.be.at.least(0.97);
+    });
+
+    it('never answers an unsubscribe question of test.tsv with a data intent', async () => {
+      const leaked: string[] = [];
+      for (const example of testSet.filter((e) => e.intent === 'unsubscribe')) {
+        const { intent } = await classifier.classify(example.text);
+        if (isDataIntent(intent)) leaked.push(`${example.text} → ${intent}`);
+      }
+      expect(leaked).to.deep.equal([]);
+    });
+
+    it('treats stop requests that name the data as unsubscribe', async () => {
+      for (const text of [
+        'не надсилайте мені більше рецепти',
+        'більше не пишіть про направлення',
+        'не хочу отримувати коди',
+        'відпишіть мене від повідомлень про рецепти',
+        'СТОП рецепти',
+        'отпишите меня от кодов',
+      ]) {
+        expect((await classifier.classify(text)).intent, text).to.equal('unsubscribe');
+      }
+    });
+
+    it('does not take reports about messages for unsubscribe requests', async () => {
+      for (const text of ['не прийшов код', 'я видалив смс з кодом', 'чому не приходять повідомлення', 'стопа болить']) {
+        expect((await classifier.classify(text)).intent, text).to.not.equal('unsubscribe');
+      }
+    });
+
+    it('answers out-of-domain sentences with unknown', async () => {
+      for (const text of [
+        'яка буде погода в одесі',
+        'хочу морозива',
+        'хто переміг у футболі',
+        'порадь серіал на вечір',
+        'скільки коштує інсулін',
+        'що таке рецептура',
+        'asdkjh qweoiu',
+        '',
+        '🙂🙂',
+      ]) {
+        expect((await classifier.classify(text)).intent, JSON.stringify(text)).to.equal('unknown');
+      }
+    });
+
+    it('answers greetings and bot commands with help', async () => {
+      for (const text of ['Привіт!', 'добрий день', '/start', 'Меню', 'хелп']) {
+        expect((await classifier.classify(text)).intent, text).to.equal('help');
+      }
+    });
+
+    it('returns a score between 0 and 1', async () => {
+      for (const text of ['мої рецепти', 'ываыва', 'стоп']) {
+        const { score } = await classifier.classify(text);
+        expect(score, text).to.be.within(0, 1);
+      }
+    });
+  });
+});

@@ -30,6 +30,7 @@ export interface PatientDocument {
 /** What eHealth sent to this phone in the last 90 days, newest first. Only ever called for a verified owner. */
 export async function recentEvents(manager: EntityManager, phone: string, now: number): Promise<EhealthEvent[]> {
   return manager.find(EhealthEvent, {
+    select: { id: true, type: true, thirdPerson: true, patientId: true, patientName: true, number: true, code: true, expiresAt: true, details: true, createdAt: true },
     where: { phone, createdAt: MoreThanOrEqual(now - LOOKBACK_MS) },
     order: { createdAt: 'DESC' },
     take: 500,

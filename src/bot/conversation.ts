@@ -9,6 +9,7 @@ import type { ViberSendOutcome } from '../delivery/ports';
 import { ViberSubscriber } from '../entities/ViberSubscriber';
 import { type Language, LANGUAGES, languageFor, translator } from '../i18n';
 import type { Logger } from '../logger';
+import { formatClock, formatDayMonth } from '../messages/dates';
 import type { IntentClassifier } from '../nlu/classifier';
 import { maskId, maskPhone } from '../privacy';
 import { answerText, recentEvents } from './answers';
@@ -22,8 +23,12 @@ export interface Reply {
   message: ViberMessage;
 }
 
-/** Staff commands in Viber (`/stats`…): null when the sender is not staff, so they get the patient answer. */
-export type StaffCommands = (viberId: string, text: string, language: Language) => Promise<ViberMessage[] | null>;
+/**
+ * Staff commands in Viber (`/stats`…): null when the sender is not staff, so they get the patient answer.
+ * They run in the conversation's transaction (`manager`): a command that writes (a resend, its audit
+ * line) must not open a transaction of its own, which on SQLite would wait forever behind this one.
+ */
+export type StaffCommands = (viberId: string, text: string, language: Language, manager: EntityManager) => Promise<ViberMessage[] | null>;
 
 export interface ConversationDeps {
   db: Database;
@@ -105,7 +110,7 @@ export class Conversation {
 
     const text = String(message.text ?? '').trim().slice(0, 1000);
     if (text.startsWith('/') && this.deps.staffCommands) {
-      const answer = await this.deps.staffCommands(sender.id, text, language);
+      const answer = await this.deps.staffCommands(sender.id, text, language, manager);
       if (answer) return answer.map((m) => ({ to: sender.id, message: m }));
     }
     const awaitingStop = message.tracking_data === 'confirm_stop';
@@ -235,13 +240,12 @@ function textWithResume(text: string, t: TFunction): ViberMessage {
 }
 
 function clock(at: number, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'uk-UA', { timeZone: 'Europe/Kyiv', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(at));
+  return formatClock(at, language);
 }
 
 function when(at: number, now: number, language: Language): string {
-  const day = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'uk-UA', { timeZone: 'Europe/Kyiv', day: 'numeric', month: 'long' }).format(new Date(at));
-  const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
-  const time = clock(at, language).slice(0, 5);
-  if (language === 'en') return sameDay ? `at ${time}` : `on ${day} at ${time}`;
-  return sameDay ? `о ${time}` : `${day} о ${time}`;
+  const sameDay = formatDayMonth(at, language) === formatDayMonth(now, language);
+  const time = formatClock(at, language).slice(0, 5);
+  if (language === 'en') return sameDay ? `at ${time}` : `on ${formatDayMonth(at, language)} at ${time}`;
+  return sameDay ? `о ${time}` : `${formatDayMonth(at, language)} о ${time}`;
 }

@@ -3,37 +3,52 @@ import type { Language } from '../i18n';
 const KYIV = 'Europe/Kyiv';
 const LOCALES: Record<Language, string> = { uk: 'uk-UA', en: 'en-GB' };
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Intl formatters are costly to build (about a millisecond each) and cheap to reuse: keep one per shape. */
+export function dateFormat(language: Language, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${language}|${timeZone}|${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALES[language], { ...options, timeZone });
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** eHealth ends documents at 23:59:59 UTC, which is already the next day in Kyiv. */
+function isEndOfUtcDay(date: Date): boolean {
+  return date.getUTCHours() === 23 && date.getUTCMinutes() === 59;
+}
+
 /**
- * "21 грудня 2026" — the way a patient reads a validity date. eHealth ends documents at 23:59:59 UTC,
- * which is already the next day in Kyiv, so such an end of day is shown as its UTC date; any other
- * moment is shown in Kyiv time with the hour.
+ * "21 грудня 2026" — the way a patient reads a validity date. An end of a UTC day is shown as its UTC
+ * date; any other moment is shown in Kyiv time with the hour.
  */
 export function formatValidUntil(epochMs: number, language: Language = 'uk'): string {
   const date = new Date(epochMs);
-  const endOfUtcDay = date.getUTCHours() === 23 && date.getUTCMinutes() === 59;
-  const day = new Intl.DateTimeFormat(LOCALES[language], {
-    timeZone: endOfUtcDay ? 'UTC' : KYIV,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  })
+  const endOfDay = isEndOfUtcDay(date);
+  const day = dateFormat(language, endOfDay ? 'UTC' : KYIV, { day: 'numeric', month: 'long', year: 'numeric' })
     .format(date)
     .replace(/\s*р\.$/, '');
-  if (endOfUtcDay) return day;
-  const time = new Intl.DateTimeFormat(LOCALES[language], { timeZone: KYIV, hour: '2-digit', minute: '2-digit', hour12: false }).format(date);
-  return `${day}, ${time}`;
+  if (endOfDay) return day;
+  return `${day}, ${formatClock(epochMs, language).slice(0, 5)}`;
 }
 
 /** "21.12.2026": the short form, for lists. */
 export function formatShortDate(epochMs: number): string {
   const date = new Date(epochMs);
-  const endOfUtcDay = date.getUTCHours() === 23 && date.getUTCMinutes() === 59;
-  return new Intl.DateTimeFormat('uk-UA', {
-    timeZone: endOfUtcDay ? 'UTC' : KYIV,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  }).format(date);
+  return dateFormat('uk', isEndOfUtcDay(date) ? 'UTC' : KYIV, { day: '2-digit', month: '2-digit', year: 'numeric' }).format(date);
+}
+
+/** "14:05:09" in Kyiv. */
+export function formatClock(epochMs: number, language: Language = 'uk'): string {
+  return dateFormat(language, KYIV, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(epochMs));
+}
+
+/** "21 грудня" in Kyiv. */
+export function formatDayMonth(epochMs: number, language: Language = 'uk'): string {
+  return dateFormat(language, KYIV, { day: 'numeric', month: 'long' }).format(new Date(epochMs));
 }
 
 /** Whole days left until `epochMs`, counting a part of a day as a day; 0 once it has passed. */

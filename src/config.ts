@@ -19,6 +19,8 @@ export interface Config {
   publicUrl?: string;
   adminToken?: string;
   retentionDays: number;
+  /** How long a claimed job stays an instance's without renewal: a dead instance's jobs wait this long. */
+  jobLeaseS: number;
   viber: {
     authToken?: string;
     botName: string;
@@ -63,6 +65,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: url(env, 'PUBLIC_URL')?.replace(/\/+$/, ''),
     adminToken: text(env, 'ADMIN_TOKEN'),
     retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 36500),
+    jobLeaseS: positiveNumber(env, 'JOB_LEASE_S', 30),
     viber: {
       authToken: text(env, 'VIBER_AUTH_TOKEN'),
       botName: maxLength(env, 'VIBER_BOT_NAME', 28) ?? 'eHealth',

@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type Router from '@koa/router';
 import type Koa from 'koa';
+import { checkAdminToken } from './admin/auth';
+import { viberStaffCommands } from './admin/commands';
 import { createApp } from './app';
 import { createBot } from './bot';
 import { createSmsProviders } from './channels/sms';
@@ -17,8 +19,13 @@ import { EventIngestor } from './delivery/ingest';
 import { JobQueue, type JobStep } from './delivery/jobs';
 import { type StepHandler, Worker } from './delivery/worker';
 import type { Logger } from './logger';
+import { PeriodicTask } from './maintenance/periodic';
+import { Retention } from './maintenance/retention';
+import { attachMetrics, PrometheusMetrics } from './metrics';
+import { adminRoutes } from './routes/admin';
 import { ehealthRoutes } from './routes/ehealth';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
 import { viberRoutes } from './routes/viber';
 
 /** Viber callbacks the bot asks for: `failed` must be named, or failed sends never fall back. */
@@ -30,6 +37,8 @@ export interface ServerOptions {
   smsProviders?: SmsProvider[];
   now?: () => number;
   workerPollMs?: number;
+  /** How often the retention pass runs (hourly by default). */
+  retentionEveryMs?: number;
 }
 
 /** A running Vistka: HTTP server, worker and database, with an orderly way to stop. */
@@ -39,6 +48,9 @@ export interface Vistka {
   db: Database;
   worker: Worker;
   queue: JobQueue;
+  metrics: PrometheusMetrics;
+  /** The periodic retention pass; `runNow()` for tests and tools. */
+  retention: PeriodicTask;
   url: string;
   close(): Promise<void>;
 }
@@ -47,11 +59,14 @@ export interface Vistka {
 export async function startVistka(config: Config, options: ServerOptions): Promise<Vistka> {
   const { logger } = options;
   const now = options.now ?? Date.now;
+  checkAdminToken(config.adminToken);
   const db = await openDatabase(config.database);
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const queue = new JobQueue(db, workerId);
+  const queue = new JobQueue(db, workerId, config.jobLeaseS * 1000);
   // One process owns a SQLite file: whatever a killed predecessor held can run again right away.
   if (db.dialect === 'sqlite') await queue.releaseAllLeases();
+  const metrics = new PrometheusMetrics((at) => queue.stats(at), now);
+  attachMetrics(db.source, metrics);
 
   const smsProviders = options.smsProviders ?? createSmsProviders(config);
   const viber = config.viber.authToken
@@ -69,18 +84,28 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     viberTimeoutMs: config.viber.deliveryTimeoutS * 1000,
     logger,
     now,
-    wake,
+    metrics,
   });
-  const bot = viber ? createBot({ db, queue, viber, sms: smsProviders, logger, now, wake }) : null;
+  const staffCommands = viberStaffCommands({ now, wake });
+  const bot = viber ? createBot({ db, queue, viber, sms: smsProviders, logger, now, wake, staffCommands }) : null;
   const handlers: Partial<Record<JobStep, StepHandler>> = { ...cascade.handlers(), ...(bot?.handlers ?? {}) };
-  worker = new Worker(queue, handlers, logger, { pollMs: options.workerPollMs, now });
-  const ingestor = new EventIngestor(db, wake, now);
+  const ingestor = new EventIngestor(db, wake, now, metrics);
+  worker = new Worker(queue, handlers, logger, { pollMs: options.workerPollMs, now, holdBack: () => ingestor.underPressure() });
+  // Harmless on several instances at once: every statement of the pass is idempotent.
+  const retention = new PeriodicTask(
+    'retention',
+    () => new Retention(db, config.retentionDays, metrics).run(now()),
+    { everyMs: options.retentionEveryMs ?? 3600_000, firstAfterMs: Math.min(60_000, options.retentionEveryMs ?? 60_000) },
+    logger,
+  );
 
   let accepting = true;
   const routers: Router[] = [
-    healthRoutes(db, () => worker.running),
+    healthRoutes(db, () => worker.ready()),
+    metricsRoutes(metrics),
     ehealthRoutes({ secret: config.ehealthWebhookSecret, ingestor, db, accepting: () => accepting }),
     viberRoutes(config.viber.authToken, bot?.inbox ?? null),
+    adminRoutes({ db, adminToken: config.adminToken, now, wake, viberOn: viber !== null, logger }),
   ];
   const app = createApp(routers, logger);
   const server = app.listen(config.port, config.host);
@@ -88,6 +113,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
   server.requestTimeout = 30_000;
   await once(server, 'listening');
   worker.start();
+  retention.start();
 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -102,6 +128,8 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     db,
     worker,
     queue,
+    metrics,
+    retention,
     url,
     close() {
       closing ??= (async () => {
@@ -109,6 +137,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await worker.stop();
+        await retention.stop();
         await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 5000))]);
         server.closeAllConnections();
         await db.close();

@@ -2,20 +2,36 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { SmsProvider } from '../channels/sms/provider';
 import type { Database } from '../db/database';
-import { DeliveryAttempt, type AttemptStatus } from '../entities/DeliveryAttempt';
-import { EhealthEvent, type Channel } from '../entities/EhealthEvent';
-import { ViberSubscriber } from '../entities/ViberSubscriber';
+import type { Channel, EhealthEvent } from '../entities/EhealthEvent';
 import { languageFor, translator } from '../i18n';
 import type { Logger } from '../logger';
 import { factsOf } from '../messages/facts';
 import { smsText } from '../messages/sms-text';
+import { type DeliveryMetrics, noMetrics } from '../metrics';
 import { maskPhone } from '../privacy';
 import { type ClaimedJob, type JobQueue, type JobState } from './jobs';
 import type { ViberDelivery } from './ports';
 import { applyPendingReceipts } from './receipts';
+import {
+  deactivateSubscriber,
+  findSmsAttempt,
+  findViberRecipient,
+  insertAttempt,
+  loadAttempt,
+  loadEvent,
+  updateAttempt,
+  updateEventStatus,
+} from './store';
 
 /** Quick retries of an unreachable Viber API before the SMS: the code is waiting. */
 export const VIBER_TRIES = 3;
+/**
+ * The cascade's own transactions need not wait for the disk: after a process crash they are all
+ * there (WAL), and after a power cut the step is simply redone from the last one that was flushed.
+ * Only ingest, which answers 202, waits for the disk (see Database.tx).
+ */
+const BOOKKEEPING = { survivePowerLoss: false } as const;
+
 /** SMS retries stop here even for a code that never expires. */
 export const SMS_RETRY_WINDOW_MS = 24 * 3600_000;
 
@@ -27,8 +43,7 @@ export interface CascadeOptions {
   logger: Logger;
   now?: () => number;
   random?: () => number;
-  /** Called when a step made another job due now, so the worker need not wait for its next poll. */
-  wake?: () => void;
+  metrics?: DeliveryMetrics;
 }
 
 /** Delay before the next round of SMS providers: exponential from 2 s, capped at 5 min, with jitter. */
@@ -59,6 +74,7 @@ interface SmsState extends JobState {
 export class Cascade {
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly metrics: DeliveryMetrics;
 
   constructor(
     private readonly db: Database,
@@ -67,6 +83,7 @@ export class Cascade {
   ) {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.metrics = options.metrics ?? noMetrics;
   }
 
   /** Step handlers by job step, for the worker. */
@@ -85,78 +102,93 @@ export class Cascade {
       if (!event) return null;
       const subscriber = this.options.viber && event.phone ? await findViberRecipient(manager, event.phone) : null;
       if (!subscriber) {
-        await this.queue.advance(manager, job.id, { step: 'sms', dueAt: this.now(), state: {} });
+        await this.queue.moveOn(manager, job.id, 'sms', {});
         return 'sms' as const;
       }
       const attemptId = typeof job.state.attemptId === 'string' ? job.state.attemptId : randomUUID();
       if (!job.state.attemptId) {
-        await insertAttempt(manager, { id: attemptId, event, channel: 'viber', provider: 'viber', recipientId: subscriber.viberId, now: this.now() });
+        await insertAttempt(manager, {
+          id: attemptId,
+          eventId: event.id,
+          round: event.round,
+          channel: 'viber',
+          provider: 'viber',
+          recipientId: subscriber.viberId,
+          now: this.now(),
+        });
       }
       await this.setStatus(manager, event, 'sending', event.channel, null);
       await this.queue.checkpoint(manager, job.id, { ...job.state, attemptId });
       return { event, subscriber, attemptId };
-    });
+    }, BOOKKEEPING);
     if (prepared === null) return;
-    if (prepared === 'sms') {
-      this.options.wake?.();
-      return;
-    }
+    // Straight on to the SMS in this same run: no round trip through the queue.
+    if (prepared === 'sms') return this.sms({ ...job, step: 'sms', state: {} });
     const { event, subscriber, attemptId } = prepared;
+    const startedAt = performance.now();
+    if (tries === 0) this.metrics.timeToFirstSend('viber', (this.now() - event.createdAt) / 1000);
     const outcome = await (this.options.viber as ViberDelivery).deliver(subscriber.viberId, factsOf(event), languageFor(subscriber.language));
+    this.metrics.sendLatency('viber', 'viber', (performance.now() - startedAt) / 1000);
+    this.metrics.delivery('viber', 'viber', outcome.kind);
 
-    await this.db.tx(async (manager) => {
+    const next = await this.db.tx(async (manager): Promise<'wait' | 'retry' | 'sms'> => {
       const now = this.now();
-      const attempt = await manager.findOneByOrFail(DeliveryAttempt, { id: attemptId });
       if (outcome.kind === 'sent') {
-        Object.assign(attempt, { status: 'sent', externalId: outcome.messageToken, detail: null, updatedAt: now });
-        await manager.save(attempt);
+        await updateAttempt(manager, attemptId, { status: 'sent', detail: null, externalId: outcome.messageToken, at: now });
         await this.setStatus(manager, event, 'sent', 'viber', null);
         await this.queue.advance(manager, job.id, { step: 'viber_wait', dueAt: now + this.options.viberTimeoutMs, state: { attemptId } });
-        await applyPendingReceipts(manager, attempt, now);
-        return;
+        await applyPendingReceipts(
+          manager,
+          { id: attemptId, eventId: event.id, round: event.round, status: 'sent', detail: null, externalId: outcome.messageToken },
+          now,
+        );
+        return 'wait';
       }
       if (outcome.kind === 'unreachable' && tries + 1 < VIBER_TRIES) {
-        Object.assign(attempt, { detail: `try ${tries + 1}: ${outcome.reason}`, updatedAt: now });
-        await manager.save(attempt);
+        await updateAttempt(manager, attemptId, { status: 'sending', detail: `try ${tries + 1}: ${outcome.reason}`, at: now });
         await this.queue.advance(manager, job.id, { step: 'dispatch', dueAt: now + 1000 * 2 ** tries, state: { attemptId, viberTries: tries + 1 } });
-        return;
+        return 'retry';
       }
-      Object.assign(attempt, { status: 'failed', detail: outcome.reason, updatedAt: now });
-      await manager.save(attempt);
+      await updateAttempt(manager, attemptId, { status: 'failed', detail: outcome.reason, at: now });
       if (outcome.kind === 'refused' && (outcome.status === 5 || outcome.status === 6)) {
         // Viber says this user can no longer be reached: the phone is not "on Viber" any more.
-        await manager.update(ViberSubscriber, { viberId: subscriber.viberId }, { active: false, updatedAt: now });
+        await deactivateSubscriber(manager, subscriber.viberId, now);
       }
       await this.setStatus(manager, event, 'sending', 'viber', `${outcome.reason}; sending SMS`);
-      await this.queue.advance(manager, job.id, { step: 'sms', dueAt: now, state: {} });
-    });
-    if (outcome.kind !== 'sent') this.options.wake?.();
+      await this.queue.moveOn(manager, job.id, 'sms', {});
+      return 'sms';
+    }, BOOKKEEPING);
     this.options.logger.info(
       { event: event.id, channel: 'viber', outcome: outcome.kind, to: maskPhone(event.phone) },
       'viber send',
     );
+    if (next === 'sms') {
+      this.metrics.fallback(outcome.kind === 'refused' ? 'viber_refused' : 'viber_unreachable');
+      await this.sms({ ...job, step: 'sms', state: {} });
+    }
   }
 
   private async viberWait(job: ClaimedJob): Promise<void> {
     const movedOn = await this.db.tx(async (manager) => {
       const event = await this.currentEvent(manager, job);
       if (!event) return false;
-      const attempt = await manager.findOneBy(DeliveryAttempt, { id: String(job.state.attemptId) });
+      const attempt = await loadAttempt(manager, String(job.state.attemptId));
       if (attempt && (attempt.status === 'delivered' || attempt.status === 'seen')) {
         await this.queue.finish(manager, job.id);
         return false;
       }
       const seconds = Math.round(this.options.viberTimeoutMs / 1000);
       if (attempt && attempt.status !== 'failed') {
-        attempt.detail = `no delivered receipt within ${seconds} s`;
-        attempt.updatedAt = this.now();
-        await manager.save(attempt);
+        await updateAttempt(manager, attempt.id, { status: attempt.status, detail: `no delivered receipt within ${seconds} s`, at: this.now() });
       }
       await this.setStatus(manager, event, 'sending', event.channel, `Viber did not confirm delivery within ${seconds} s; sending SMS`);
-      await this.queue.advance(manager, job.id, { step: 'sms', dueAt: this.now(), state: {} });
+      await this.queue.moveOn(manager, job.id, 'sms', {});
       return true;
-    });
-    if (movedOn) this.options.wake?.();
+    }, BOOKKEEPING);
+    if (movedOn) {
+      this.metrics.fallback('viber_timeout');
+      await this.sms({ ...job, step: 'sms', state: {} });
+    }
   }
 
   private async sms(job: ClaimedJob): Promise<void> {
@@ -177,11 +209,18 @@ export class Cascade {
         await this.setStatus(manager, event, 'sending', event.channel, event.reason);
         await this.queue.checkpoint(manager, job.id, state);
         return { event, attemptId, key };
-      });
+      }, BOOKKEEPING);
       if (!prepared) return;
       const { event, attemptId, key } = prepared;
       const text = smsText(factsOf(event), translator('uk'));
+      // The event's first message at all: no Viber before it, no earlier SMS round or provider.
+      if (event.channel === null && state.rounds === 0 && state.providerIndex === 0) {
+        this.metrics.timeToFirstSend('sms', (this.now() - event.createdAt) / 1000);
+      }
+      const startedAt = performance.now();
       const outcome = await provider.send({ to: event.phone as string, text, idempotencyKey: key });
+      this.metrics.sendLatency('sms', provider.name, (performance.now() - startedAt) / 1000);
+      this.metrics.delivery('sms', provider.name, outcome.ok ? 'sent' : outcome.permanent ? 'rejected' : 'failed');
       this.options.logger.info(
         { event: event.id, channel: 'sms', provider: provider.name, ok: outcome.ok, to: maskPhone(event.phone) },
         'sms send',
@@ -190,12 +229,12 @@ export class Cascade {
       const next = await this.db.tx(async (manager): Promise<'done' | 'next'> => {
         const now = this.now();
         if (outcome.ok) {
-          await updateAttempt(manager, attemptId, 'sent', null, outcome.messageId, now);
+          await updateAttempt(manager, attemptId, { status: 'sent', detail: null, externalId: outcome.messageId, at: now });
           await this.setStatus(manager, event, 'sent', 'sms', null);
           await this.queue.finish(manager, job.id);
           return 'done';
         }
-        await updateAttempt(manager, attemptId, 'failed', outcome.reason, null, now);
+        await updateAttempt(manager, attemptId, { status: 'failed', detail: outcome.reason, at: now });
         if (outcome.permanent) {
           await this.setStatus(manager, event, 'failed', 'sms', `SMS refused: ${outcome.reason}`);
           await this.queue.finish(manager, job.id);
@@ -206,6 +245,7 @@ export class Cascade {
         if (state.providerIndex + 1 < providers.length) {
           state.providerIndex += 1;
           await this.queue.checkpoint(manager, job.id, state);
+          this.metrics.fallback('sms_next_provider');
           return 'next';
         }
         state.rounds += 1;
@@ -220,8 +260,9 @@ export class Cascade {
         }
         await this.setStatus(manager, event, 'sending', event.channel, `SMS retry ${state.rounds} after: ${outcome.reason}`);
         await this.queue.advance(manager, job.id, { step: 'sms', dueAt: retryAt, state });
+        this.metrics.fallback('sms_retry_later');
         return 'done';
-      });
+      }, BOOKKEEPING);
       if (next === 'done') return;
     }
   }
@@ -231,7 +272,7 @@ export class Cascade {
    * An event whose code expired while it waited is marked `expired` and its job ends.
    */
   private async currentEvent(manager: EntityManager, job: ClaimedJob): Promise<EhealthEvent | null> {
-    const event = await manager.findOneBy(EhealthEvent, { id: job.id });
+    const event = await loadEvent(manager, job.id);
     if (!event || event.round !== job.round) {
       await this.queue.finish(manager, job.id).catch(() => undefined);
       return null;
@@ -252,22 +293,13 @@ export class Cascade {
     reason: string | null,
   ): Promise<void> {
     if (event.status === status && event.channel === channel && event.reason === reason) return;
+    if (event.status !== status) this.metrics.eventStatus(event.type, status);
     event.status = status;
     event.channel = channel;
     event.reason = reason;
     event.updatedAt = this.now();
-    await manager.update(EhealthEvent, { id: event.id }, { status, channel, reason, updatedAt: event.updatedAt });
+    await updateEventStatus(manager, event.id, { status, channel, reason, at: event.updatedAt });
   }
-}
-
-/** The Viber user a phone's messages go to: verified, subscribed and not opted out. */
-export async function findViberRecipient(manager: EntityManager, phone: string): Promise<ViberSubscriber | null> {
-  return manager
-    .createQueryBuilder(ViberSubscriber, 's')
-    .where('s.phone = :phone', { phone })
-    .andWhere('s.active = :yes AND s.opted_out = :no AND s.verified_at IS NOT NULL', { yes: true, no: false })
-    .orderBy('s.verified_at', 'DESC')
-    .getOne();
 }
 
 function readSmsState(state: JobState, now: number): SmsState {
@@ -280,52 +312,14 @@ function readSmsState(state: JobState, now: number): SmsState {
   };
 }
 
-async function insertAttempt(
-  manager: EntityManager,
-  attempt: { id: string; event: EhealthEvent; channel: Channel; provider: string; recipientId?: string | null; now: number },
-): Promise<void> {
-  await manager
-    .createQueryBuilder()
-    .insert()
-    .into(DeliveryAttempt)
-    .values({
-      id: attempt.id,
-      eventId: attempt.event.id,
-      round: attempt.event.round,
-      channel: attempt.channel,
-      provider: attempt.provider,
-      status: 'sending',
-      detail: null,
-      externalId: null,
-      recipientId: attempt.recipientId ?? null,
-      createdAt: attempt.now,
-      updatedAt: attempt.now,
-    })
-    .updateEntity(false)
-    .execute();
-}
-
 /** One SMS attempt row per provider and round; its retries update it. */
 async function ensureSmsAttempt(manager: EntityManager, event: EhealthEvent, provider: string, now: number): Promise<string> {
-  const existing = await manager.findOneBy(DeliveryAttempt, { eventId: event.id, round: event.round, channel: 'sms', provider });
+  const existing = await findSmsAttempt(manager, event.id, event.round, provider);
   if (existing) {
-    if (existing.status !== 'sending') await updateAttempt(manager, existing.id, 'sending', existing.detail, null, now);
+    if (existing.status !== 'sending') await updateAttempt(manager, existing.id, { status: 'sending', detail: existing.detail, at: now });
     return existing.id;
   }
   const id = randomUUID();
-  await insertAttempt(manager, { id, event, channel: 'sms', provider, now });
+  await insertAttempt(manager, { id, eventId: event.id, round: event.round, channel: 'sms', provider, now });
   return id;
-}
-
-async function updateAttempt(
-  manager: EntityManager,
-  id: string,
-  status: AttemptStatus,
-  detail: string | null,
-  externalId: string | null,
-  now: number,
-): Promise<void> {
-  const changes: Partial<DeliveryAttempt> = { status, detail, updatedAt: now };
-  if (externalId) changes.externalId = externalId;
-  await manager.update(DeliveryAttempt, { id }, changes);
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { MoreThan, type EntityManager } from 'typeorm';
-import { DeliveryAttempt } from '../entities/DeliveryAttempt';
-import { EhealthEvent } from '../entities/EhealthEvent';
+import type { EntityManager } from 'typeorm';
+import { execute, select } from '../db/sql';
 import { Job } from '../entities/Job';
-import { PendingReceipt } from '../entities/PendingReceipt';
+import { metricsOf } from '../metrics';
 import { moveWaitingJob, putJob } from './jobs';
+import { findViberAttempt, loadEvent, type ReceiptTarget, updateAttempt, updateEventStatus } from './store';
 
 /** A parked receipt older than this belongs to no send still in flight. */
 export const PENDING_RECEIPT_TTL_MS = 10 * 60_000;
@@ -27,74 +27,76 @@ export type ReceiptResult = 'applied' | 'pending' | 'ignored';
  * response: it is parked and applied when the token is stored (see `applyPendingReceipts`).
  */
 export async function applyViberReceipt(manager: EntityManager, receipt: ViberReceipt, now: number): Promise<ReceiptResult> {
-  const attempt = await manager.findOneBy(DeliveryAttempt, { channel: 'viber', externalId: receipt.messageToken });
+  const attempt = await findViberAttempt(manager, receipt.messageToken);
   if (!attempt) {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(PendingReceipt)
-      .values({ id: randomUUID(), messageToken: receipt.messageToken, kind: receipt.kind, detail: receipt.detail ?? null, at: now })
-      .updateEntity(false)
-      .execute();
+    await execute(manager, 'INSERT INTO pending_receipts (id, message_token, kind, detail, at) VALUES (?, ?, ?, ?, ?)', [
+      randomUUID(),
+      receipt.messageToken,
+      receipt.kind,
+      receipt.detail ?? null,
+      now,
+    ]);
     return 'pending';
   }
   return applyToAttempt(manager, attempt, receipt, now);
 }
 
-/** Applies the receipts that arrived before the send's token was stored. */
-export async function applyPendingReceipts(manager: EntityManager, attempt: DeliveryAttempt, now: number): Promise<ReceiptResult[]> {
+/** Applies the receipts that arrived before the send's token was stored (usually there are none). */
+export async function applyPendingReceipts(manager: EntityManager, attempt: ReceiptTarget, now: number): Promise<ReceiptResult[]> {
   if (!attempt.externalId) return [];
-  const parked = await manager.find(PendingReceipt, {
-    where: { messageToken: attempt.externalId, at: MoreThan(now - PENDING_RECEIPT_TTL_MS) },
-    order: { at: 'ASC' },
-  });
+  const parked = await select<{ id: string; kind: ReceiptKind; detail: string | null }>(
+    manager,
+    'SELECT id, kind, detail FROM pending_receipts WHERE message_token = ? AND at > ? ORDER BY at',
+    [attempt.externalId, now - PENDING_RECEIPT_TTL_MS],
+  );
   const results: ReceiptResult[] = [];
   for (const receipt of parked) {
-    results.push(await applyToAttempt(manager, attempt, { kind: receipt.kind, messageToken: receipt.messageToken, detail: receipt.detail }, now));
-    await manager.delete(PendingReceipt, { id: receipt.id });
+    results.push(await applyToAttempt(manager, attempt, { kind: receipt.kind, messageToken: attempt.externalId, detail: receipt.detail }, now));
+    await execute(manager, 'DELETE FROM pending_receipts WHERE id = ?', [receipt.id]);
   }
   return results;
 }
 
 const RANK: Record<string, number> = { sending: 0, sent: 1, delivered: 2, seen: 3 };
 
-async function applyToAttempt(manager: EntityManager, attempt: DeliveryAttempt, receipt: ViberReceipt, now: number): Promise<ReceiptResult> {
+async function applyToAttempt(manager: EntityManager, attempt: ReceiptTarget, receipt: ViberReceipt, now: number): Promise<ReceiptResult> {
   if (attempt.status === 'failed') return 'ignored';
-  const event = await manager.findOneBy(EhealthEvent, { id: attempt.eventId });
+  const event = await loadEvent(manager, attempt.eventId);
   // Only the current cascade's Viber attempt may move the event; a late receipt just fills the timeline.
   const current = event !== null && event.round === attempt.round && event.channel !== 'sms' && event.status !== 'failed';
+  const metrics = metricsOf(manager.connection);
 
   if (receipt.kind === 'failed') {
     // Viber sends `failed` instead of receipts, never after them.
     if (attempt.status === 'delivered' || attempt.status === 'seen') return 'ignored';
     attempt.status = 'failed';
-    attempt.detail = `viber failed: ${receipt.detail ?? 'no reason given'}`;
-    attempt.updatedAt = now;
-    await manager.save(attempt);
+    await updateAttempt(manager, attempt.id, { status: 'failed', detail: `viber failed: ${receipt.detail ?? 'no reason given'}`, at: now });
+    metrics.delivery('viber', 'viber', 'failed_receipt');
     if (current && event) {
+      metrics.fallback('viber_failed_receipt');
+      if (event.status !== 'sending') metrics.eventStatus(event.type, 'sending');
       const moved = await moveWaitingJob(manager, event.id, 'viber_wait', event.round, { step: 'sms', dueAt: now, state: {} }, now);
       // No job at all means the cascade had ended on this attempt: start the SMS step afresh.
       if (!moved && !(await manager.existsBy(Job, { id: event.id }))) {
         await putJob(manager, { id: event.id, round: event.round, step: 'sms', dueAt: now }, now);
       }
-      event.status = 'sending';
-      event.reason = `Viber could not deliver (${receipt.detail ?? 'failed'}); sending SMS`;
-      event.updatedAt = now;
-      await manager.save(event);
+      await updateEventStatus(manager, event.id, {
+        status: 'sending',
+        channel: event.channel,
+        reason: `Viber could not deliver (${receipt.detail ?? 'failed'}); sending SMS`,
+        at: now,
+      });
     }
     return 'applied';
   }
 
   if (RANK[receipt.kind] <= RANK[attempt.status]) return 'ignored';
   attempt.status = receipt.kind;
-  attempt.updatedAt = now;
-  await manager.save(attempt);
+  await updateAttempt(manager, attempt.id, { status: receipt.kind, detail: attempt.detail, at: now });
+  metrics.delivery('viber', 'viber', receipt.kind);
   if (current && event && RANK[receipt.kind] > (RANK[event.status] ?? 4)) {
-    event.status = receipt.kind;
-    event.channel = 'viber';
-    event.reason = null;
-    event.updatedAt = now;
-    await manager.save(event);
+    metrics.eventStatus(event.type, receipt.kind);
+    await updateEventStatus(manager, event.id, { status: receipt.kind, channel: 'viber', reason: null, at: now });
   }
   if (current && event) {
     // The patient has it: stop waiting, and drop an SMS fallback that has not gone out yet.

@@ -3,6 +3,9 @@ import { type ClaimedJob, type JobQueue, type JobStep, LeaseLost } from './jobs'
 
 export type StepHandler = (job: ClaimedJob) => Promise<void>;
 
+/** While holding back, claims are at least this far apart. */
+const HOLD_BACK_CLAIM_INTERVAL_MS = 50;
+
 export interface WorkerOptions {
   /** Jobs handled at once; most of their time is spent waiting on providers. */
   concurrency?: number;
@@ -10,6 +13,12 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Delay before a job whose handler threw is tried again. */
   retryAfterErrorMs?: number;
+  /**
+   * True while more urgent work needs the CPU (a burst of pushes): the worker then starts at most
+   * `concurrency / 16` jobs every 50 ms (80 a second with the default 64), so delivery slows down
+   * but never stops, and catches up at full speed when the burst is over.
+   */
+  holdBack?: () => boolean;
   now?: () => number;
 }
 
@@ -22,11 +31,19 @@ export class Worker {
   private readonly pollMs: number;
   private readonly retryAfterErrorMs: number;
   private readonly now: () => number;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly holdBack: () => boolean;
+  /** Running steps, with the id of the job each one holds. */
+  private readonly inFlight = new Map<Promise<void>, string>();
+  private renewTimer: NodeJS.Timeout | null = null;
   private loopDone: Promise<void> | null = null;
   private stopping = false;
   private signal: (() => void) | null = null;
   private pendingWake = false;
+  /** The last claim filled every free slot: more jobs are probably due. */
+  private behind = false;
+  private lastClaimAt = -Infinity;
+  /** When the claim loop last went round: a loop stuck on the database stops looking ready. */
+  private lastTickAt = 0;
 
   constructor(
     private readonly queue: JobQueue,
@@ -38,15 +55,25 @@ export class Worker {
     this.pollMs = options.pollMs ?? 500;
     this.retryAfterErrorMs = options.retryAfterErrorMs ?? 5000;
     this.now = options.now ?? Date.now;
+    this.holdBack = options.holdBack ?? (() => false);
   }
 
   get running(): boolean {
     return this.loopDone !== null && !this.stopping;
   }
 
+  /** Running, and its loop went round recently (it sleeps at most `pollMs` between rounds). */
+  ready(): boolean {
+    return this.running && Date.now() - this.lastTickAt < Math.max(10_000, 20 * this.pollMs);
+  }
+
   start(): void {
     if (this.loopDone) return;
     this.loopDone = this.loop();
+    // Renew three times per lease: a step slower than the lease (a provider timing out twice) keeps
+    // its job, and one missed renewal is not yet fatal.
+    this.renewTimer = setInterval(() => void this.renewLeases(), Math.max(50, this.queue.leaseMs / 3));
+    this.renewTimer.unref();
   }
 
   /** Something became due now: look at the queue without waiting for the poll. */
@@ -55,32 +82,63 @@ export class Worker {
     this.signal?.();
   }
 
-  /** Stops claiming, lets the jobs in flight finish (up to `graceMs`), and returns. */
+  /**
+   * Stops claiming, lets the jobs in flight finish (up to `graceMs`), then lets go of any job still
+   * held, so that another instance (or the next start) runs it at once instead of after the lease.
+   */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     this.wake();
     await this.loopDone;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.inFlight]),
+      Promise.allSettled([...this.inFlight.keys()]),
       new Promise((resolve) => {
         timer = setTimeout(resolve, graceMs);
       }),
     ]);
     clearTimeout(timer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = null;
+    if (this.inFlight.size > 0) {
+      this.logger.warn({ jobs: this.inFlight.size }, 'steps still running at shutdown: releasing their jobs');
+      await this.queue.releaseMine().catch((error) => this.logger.error({ err: error }, 'could not release jobs at shutdown'));
+    }
   }
 
   /** Resolves when no job is in flight (for tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.keys()]);
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    try {
+      await this.queue.renew([...new Set(this.inFlight.values())], this.now());
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not renew job leases');
+    }
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
+      this.lastTickAt = Date.now();
       this.pendingWake = false;
-      const capacity = this.concurrency - this.inFlight.size;
-      let claimed: ClaimedJob[] = [];
-      if (capacity > 0) {
+      const holdingBack = this.holdBack();
+      if (holdingBack) {
+        const wait = this.lastClaimAt + HOLD_BACK_CLAIM_INTERVAL_MS - performance.now();
+        if (wait > 0) {
+          await this.sleep(wait);
+          continue;
+        }
+      }
+      const limit = holdingBack ? Math.max(1, Math.floor(this.concurrency / 16)) : this.concurrency;
+      const capacity = Math.max(0, limit - this.inFlight.size);
+      // Behind a backlog, claim in batches: a claim is a transaction, and a job that waits for a
+      // quarter of the slots to free up loses only milliseconds. Otherwise claim at once.
+      if (capacity > 0 && (!this.behind || capacity >= Math.max(1, Math.floor(limit / 4)))) {
+        let claimed: ClaimedJob[];
+        this.lastClaimAt = performance.now();
         try {
           claimed = await this.queue.claim(capacity, this.now());
         } catch (error) {
@@ -89,10 +147,11 @@ export class Worker {
           continue;
         }
         for (const job of claimed) this.run(job);
-        if (claimed.length === capacity) continue;
+        this.behind = claimed.length === capacity;
+        if (this.behind) continue;
       }
       if (this.pendingWake || this.stopping) continue;
-      await this.sleep(capacity > 0 ? await this.untilNextDue() : this.pollMs);
+      await this.sleep(capacity > 0 && !this.behind ? await this.untilNextDue() : this.pollMs);
     }
   }
 
@@ -125,7 +184,7 @@ export class Worker {
       this.inFlight.delete(task);
       this.wake();
     });
-    this.inFlight.add(task);
+    this.inFlight.set(task, job.id);
   }
 
   private async handle(job: ClaimedJob): Promise<void> {

@@ -7,7 +7,7 @@ export type AttemptStatus = 'sending' | 'sent' | 'delivered' | 'seen' | 'failed'
 /** One try to reach the patient on one channel: the timeline staff and eHealth read. */
 @Entity({ name: 'delivery_attempts' })
 @Index('idx_attempts_event', ['eventId', 'createdAt'])
-@Index('idx_attempts_external', ['channel', 'externalId'])
+@Index('idx_attempts_external', ['externalId', 'channel'])
 export class DeliveryAttempt {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;

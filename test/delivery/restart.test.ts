@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Job } from '../../src/entities/Job';
 import { sleep, waitFor } from '../fakes/http';
+import { onPostgres } from '../helpers/databases';
 import { event, Harness } from '../helpers/harness';
 
 describe('a restart with jobs mid-cascade', () => {
@@ -34,7 +35,11 @@ describe('a restart with jobs mid-cascade', () => {
     expect(h.turbo.to('+380674000002')).to.have.length(1);
   });
 
-  it('runs a job a killed process had claimed as soon as the next one starts', async () => {
+  it('runs a job a killed process had claimed as soon as the next one starts', async function () {
+    // SQLite only: one process owns the file, so a starting one may free every lease. Instances that
+    // share PostgreSQL cannot tell a dead holder from a live one; there the lease runs out
+    // (JOB_LEASE_S), which test/delivery/instances.test.ts covers.
+    if (onPostgres) this.skip();
     const body = event({ phone_number: '+380674000003' });
     // Freeze the worker's claim by pretending a dead process holds every due job for an hour.
     await h.vistka.worker.stop();

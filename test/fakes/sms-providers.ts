@@ -7,6 +7,8 @@ export interface DeliveredSms {
   text: string;
   sender: string;
   messageId: string;
+  /** When the fake accepted it (Date.now()). */
+  at: number;
 }
 
 /** What the fake answers: success, an HTTP outage, no answer at all, or a provider error code. */
@@ -80,7 +82,7 @@ export class FakeTurboSms {
     if (!messageId) {
       messageId = `f83f8868-5e46-c6cf-e4fb-${String(++this.counter).padStart(12, '0')}`;
       if (sequence) this.bySequence.set(sequence, messageId);
-      this.delivered.push({ to: phone, text: request.sms.text, sender: request.sms.sender, messageId });
+      this.delivered.push({ to: phone, text: request.sms.text, sender: request.sms.sender, messageId, at: Date.now() });
     }
     sendJson(res, 200, {
       response_code: 800,
@@ -97,6 +99,8 @@ export class FakeTurboSms {
 export class FakeTwilio {
   readonly delivered: DeliveredSms[] = [];
   behaviour: (to: string) => SmsBehaviour = () => 'ok';
+  /** The SMS counts as sent when the request arrives; the answer follows after this delay (sends in flight). */
+  replyDelayMs = 0;
   private counter = 0;
   private readonly server: LoopbackServer;
 
@@ -148,7 +152,9 @@ export class FakeTwilio {
     }
     const sid = `SM${String(++this.counter).padStart(32, '0')}`;
     const sender = form.get('From') ?? form.get('MessagingServiceSid') ?? '';
-    this.delivered.push({ to, text: form.get('Body') ?? '', sender, messageId: sid });
-    sendJson(res, 201, { sid, status: 'queued', to, from: sender, body: form.get('Body'), account_sid: this.accountSid, num_segments: '1' });
+    this.delivered.push({ to, text: form.get('Body') ?? '', sender, messageId: sid, at: Date.now() });
+    const reply = { sid, status: 'queued', to, from: sender, body: form.get('Body'), account_sid: this.accountSid, num_segments: '1' };
+    if (this.replyDelayMs > 0) setTimeout(() => sendJson(res, 201, reply), this.replyDelayMs);
+    else sendJson(res, 201, reply);
   }
 }

@@ -33,6 +33,8 @@ export class Harness {
   private readonly dir = mkdtempSync(join(tmpdir(), 'vistka-test-'));
   /** SQLite in `dir`, or a fresh PostgreSQL database when TEST_DATABASE_URL is set. */
   database!: TestDatabase;
+  /** Instances started by `startInstance()`. */
+  private readonly others: Vistka[] = [];
   private tokenCounter = 7_000_000_000_000_000_001n;
 
   constructor(private readonly env: Record<string, string> = {}) {}
@@ -76,6 +78,10 @@ export class Harness {
   }
 
   private async boot(): Promise<void> {
+    this.vistka = await this.launch();
+  }
+
+  private launch(): Promise<Vistka> {
     const sink = new Writable({
       write: (chunk, _encoding, done) => {
         this.logs.push(...String(chunk).split('\n').filter(Boolean));
@@ -83,7 +89,17 @@ export class Harness {
       },
     });
     const config = this.config();
-    this.vistka = await startVistka(config, { logger: createLogger(config.logLevel, sink), workerPollMs: 50 });
+    return startVistka(config, { logger: createLogger(config.logLevel, sink), workerPollMs: 50 });
+  }
+
+  /**
+   * Starts one more instance on the same database and fakes (several instances sharing PostgreSQL);
+   * it is closed by `stop()`.
+   */
+  async startInstance(): Promise<Vistka> {
+    const instance = await this.launch();
+    this.others.push(instance);
+    return instance;
   }
 
   /** Stops the server and starts a new one on the same database, as after a crash or a deploy. */
@@ -93,6 +109,7 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
+    await Promise.all(this.others.map((instance) => instance.close()));
     await this.vistka?.close();
     await Promise.all([this.viber.stop(), this.turbo.stop(), this.twilio.stop()]);
     await this.database?.drop();

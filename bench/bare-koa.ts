@@ -1,0 +1,22 @@
+/**
+ * The baseline of the ingest bench: Koa with @koa/router reading and parsing the same JSON push and
+ * answering 202, with no signature check, validation or storage. What Vistka adds is the difference.
+ */
+import Router from '@koa/router';
+import Koa from 'koa';
+import getRawBody from 'raw-body';
+
+const app = new Koa();
+const router = new Router();
+router.post('/ehealth/events', async (ctx) => {
+  const body = JSON.parse((await getRawBody(ctx.req, { limit: 64 * 1024 })).toString('utf8')) as { id?: string };
+  ctx.status = 202;
+  ctx.body = { id: body.id, status: 'queued' };
+});
+app.use(router.routes());
+const server = app.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  console.log(JSON.stringify({ url: `http://127.0.0.1:${port}` }));
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

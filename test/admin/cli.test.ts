@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditEntry } from '../../src/entities/AuditEntry';
+import { openDatabase } from '../../src/db/database';
+import { Harness } from '../helpers/harness';
+import { api } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run -s admin -- <args>` in the project, against `databaseUrl`, as an operator at the shell would. */
+function admin(databaseUrl: string, ...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development' };
+    delete env.ADMIN_TOKEN;
+    delete env.SMS_PROVIDER;
+    const child = spawn('npm', ['run', '-s', 'admin', '--', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run admin (the CLI)', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'vistka-cli-'));
+  const database = `sqlite:${join(dir, 'vistka.sqlite')}`;
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a staff member with a token, lists staff, shows stats, all audited as cli', async () => {
+    const created = await admin(database, 'create-staff', '--name', 'Олена Коваль', '--role', 'admin', '--viber-id', 'cli-viber-id==', '--token');
+    expect(created.code, created.stderr).to.equal(0);
+    const member = JSON.parse(created.stdout);
+    expect(member).to.include({ name: 'Олена Коваль', role: 'admin', viber_id: 'cli-viber-id==' });
+    expect(member.token).to.match(/^vst_[A-Za-z0-9_-]{43}$/);
+    expect(created.stderr).to.contain('shown only now');
+
+    const listed = await admin(database, 'list-staff');
+    expect(listed.code).to.equal(0);
+    expect(JSON.parse(listed.stdout).staff).to.deep.equal([
+      { id: member.id, name: 'Олена Коваль', role: 'admin', viber_id: 'cli-viber-id==', created_at: JSON.parse(listed.stdout).staff[0].created_at, tokens: 1 },
+    ]);
+    expect(listed.stdout).not.to.contain(member.token);
+
+    const stats = await admin(database, 'stats');
+    expect(stats.code).to.equal(0);
+    expect(JSON.parse(stats.stdout).today.events.total).to.equal(0);
+
+    const db = await openDatabase({ kind: 'sqlite', path: join(dir, 'vistka.sqlite') });
+    try {
+      const lines = await db.manager.find(AuditEntry, { order: { id: 'ASC' } });
+      expect(lines.map((l) => [l.via, l.action, l.outcome])).to.deep.equal([
+        ['cli', 'staff.create', 'ok'],
+        ['cli', 'token.issue', 'ok'],
+        ['cli', 'staff.list', 'ok'],
+        ['cli', 'stats.view', 'ok'],
+      ]);
+      expect(lines.every((l) => l.actor.startsWith('cli:'))).to.equal(true);
+      expect(JSON.stringify(lines)).not.to.contain(member.token);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses bad input with exit code 1 naming the option, and a wrong command with 2', async () => {
+    const bad = await admin(database, 'create-staff', '--name', 'X', '--role', 'boss');
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.contain('--role must be one of operator, admin');
+    const unknown = await admin(database, 'make-coffee');
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.contain('unknown command "make-coffee"').and.contain('Usage:');
+    const missing = await admin(database, 'issue-token', '00000000-0000-4000-8000-000000000000');
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.contain('no current staff member');
+  });
+
+  it('issues a token that a running server on the same database accepts', async () => {
+    const h = await new Harness().start();
+    try {
+      const created = await admin(h.database.url, 'create-staff', '--name', 'Перший адмін', '--role', 'admin');
+      expect(created.code, created.stderr).to.equal(0);
+      const { id } = JSON.parse(created.stdout);
+      const issued = await admin(h.database.url, 'issue-token', id);
+      expect(issued.code, issued.stderr).to.equal(0);
+      const { token } = JSON.parse(issued.stdout);
+      const reply = await api(h, 'GET', '/admin/staff', token);
+      expect(reply.status).to.equal(200);
+      expect(reply.json.staff.map((s: { id: string }) => s.id)).to.deep.equal([id]);
+      const removed = await admin(h.database.url, 'remove-staff', id);
+      expect(removed.code).to.equal(0);
+      expect((await api(h, 'GET', '/admin/staff', token)).status).to.equal(401);
+    } finally {
+      await h.stop();
+    }
+  });
+});

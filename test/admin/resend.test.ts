@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { EhealthEvent } from '../../src/entities/EhealthEvent';
+import { sleep, waitFor } from '../fakes/http';
+import { event, Harness } from '../helpers/harness';
+import { ADMIN_ENV, api, auditSince, expectAuditFree, lastAuditId, makeStaff } from './helpers';
+
+describe('POST /admin/events/:id/resend', () => {
+  let h: Harness;
+  let operator: { id: string; token: string };
+  before(async () => {
+    h = await new Harness(ADMIN_ENV).start();
+    operator = await makeStaff(h, 'operator');
+  });
+  after(() => h.stop());
+
+  it('starts a new cascade for the same event: exactly one new SMS, a new attempt, no new event', async () => {
+    const phone = '+380502220001';
+    const body = event({ phone_number: phone, code: '7391' });
+    await h.push(body);
+    await h.waitForStatus(body.id as string, 'sent');
+    expect(h.turbo.to(phone)).to.have.length(1);
+
+    const mark = await lastAuditId(h);
+    const reply = await api(h, 'POST', `/admin/events/${body.id}/resend`, operator.token);
+    expect(reply.status, reply.text).to.equal(202);
+    expect(reply.json).to.deep.equal({ id: body.id, status: 'queued', round: 1 });
+
+    await waitFor('the resent SMS', () => h.turbo.to(phone).length === 2);
+    const view = await h.waitForStatus(body.id as string, 'sent');
+    await sleep(400);
+    expect(h.turbo.to(phone)).to.have.length(2);
+    expect(h.turbo.to(phone)[1].text).to.equal(h.turbo.to(phone)[0].text);
+    expect(view.attempts.filter((a: { channel: string }) => a.channel === 'sms')).to.have.length(2);
+    expect(await h.vistka.db.manager.countBy(EhealthEvent, { id: body.id as string })).to.equal(1);
+
+    const staffView = await api(h, 'GET', `/admin/events/${body.id}`, operator.token);
+    expect(staffView.json.round).to.equal(1);
+    expect(staffView.json.attempts.map((a: { round: number; channel: string; status: string }) => [a.round, a.channel, a.status])).to.deep.equal([
+      [0, 'sms', 'sent'],
+      [1, 'sms', 'sent'],
+    ]);
+    expect(staffView.text).not.to.contain('7391');
+
+    const lines = await auditSince(h, mark);
+    expect(lines.map((l) => [l.action, l.actor, l.target, l.outcome, l.detail])).to.deep.equal([
+      ['event.resend', `staff:${operator.id}`, `event:${body.id}`, 'ok', 'round 1'],
+      ['event.view', `staff:${operator.id}`, `event:${body.id}`, 'ok', null],
+    ]);
+    await expectAuditFree(h, ['7391', phone, phone.slice(1), `0${phone.slice(4)}`]);
+  });
+
+  it('refuses (409) an event without a phone, and it stays print_required', async () => {
+    const body = event({ phone_number: null });
+    await h.push(body);
+    const mark = await lastAuditId(h);
+    const reply = await api(h, 'POST', `/admin/events/${body.id}/resend`, operator.token);
+    expect(reply.status).to.equal(409);
+    expect(reply.json.error.code).to.equal('no_phone');
+    expect(reply.json.error.message).to.contain(`/admin/events/${body.id}/note`);
+    expect((await h.status(body.id as string)).json.status).to.equal('print_required');
+    const [line] = await auditSince(h, mark);
+    expect([line.action, line.outcome]).to.deep.equal(['event.resend', 'conflict']);
+  });
+
+  it('refuses (409) an event whose code has expired, and sends nothing', async () => {
+    const phone = '+380502220002';
+    const body = event({ phone_number: phone, expires_at: new Date(Date.now() - 60_000).toISOString() });
+    await h.push(body);
+    const reply = await api(h, 'POST', `/admin/events/${body.id}/resend`, operator.token);
+    expect(reply.status).to.equal(409);
+    expect(reply.json.error.code).to.equal('expired');
+    await sleep(300);
+    expect(h.turbo.to(phone)).to.have.length(0);
+    expect((await h.status(body.id as string)).json.status).to.equal('expired');
+  });
+
+  it('resends a failed event, and the new round can succeed where the old one failed', async () => {
+    const phone = '+380502220003';
+    h.turbo.behaviour = (to) => (to === phone ? { code: 406, status: 'NOT_ALLOWED_RECIPIENT_COUNTRY' } : 'ok');
+    const body = event({ phone_number: phone });
+    await h.push(body);
+    const failed = await h.waitForStatus(body.id as string, 'failed');
+    expect(failed.reason).to.contain('SMS refused');
+    h.turbo.behaviour = () => 'ok';
+    expect((await api(h, 'POST', `/admin/events/${body.id}/resend`, operator.token)).status).to.equal(202);
+    const sent = await h.waitForStatus(body.id as string, 'sent');
+    expect(sent.reason).to.equal(null);
+    expect(h.turbo.to(phone)).to.have.length(1);
+  });
+});

@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import { sleep, waitFor } from '../fakes/http';
+import { viberCallbacks } from '../fakes/viber-api';
+import { event, Harness } from '../helpers/harness';
+
+/** The value of one sample of a Prometheus text exposition, or undefined. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z0-9_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
+  }
+  return undefined;
+}
+
+describe('GET /metrics', () => {
+  let h: Harness;
+  const user = 'metrics-user';
+  const phone = '+380675000001';
+  before(async () => {
+    h = await new Harness({ VIBER_DELIVERY_TIMEOUT_S: '1.5', SMS_PROVIDER: 'turbosms,twilio' }).start();
+    await h.bindPhone(user, phone);
+  });
+  after(() => h.stop());
+
+  async function scrape(): Promise<string> {
+    const reply = await h.http('GET', '/metrics');
+    expect(reply.status).to.equal(200);
+    expect(String(reply.headers['content-type'])).to.match(/^text\/plain; version=0\.0\.4/);
+    return reply.text;
+  }
+
+  it('counts pushes, statuses, deliveries by channel and outcome, fallbacks by reason and send latency', async () => {
+    const viaViber = event({ phone_number: phone, code: '4101' });
+    const timedOut = event({ phone_number: phone, code: '4102' });
+    h.turbo.behaviour = (to) => (to === '+380675000002' ? 'down' : 'ok');
+    const smsOnly = event({ type: 'verification', number: null, phone_number: '+380675000002', code: '4103' });
+    for (const body of [viaViber, timedOut, smsOnly]) expect((await h.push(body)).status).to.equal(202);
+    expect((await h.push(smsOnly)).status).to.equal(200);
+
+    const card = await waitFor('the card', () => h.viber.to(user).find((m) => JSON.stringify(m.body).includes('4101')));
+    await h.viber.callback(h.webhook, viberCallbacks.receipt('delivered', card.token, user));
+    await h.waitForStatus(viaViber.id as string, 'delivered');
+    await h.waitForChannel(timedOut.id as string, 'sms');
+    await h.waitForChannel(smsOnly.id as string, 'sms');
+    h.turbo.behaviour = () => 'ok';
+
+    const text = await scrape();
+    expect(sample(text, 'vistka_pushes_total', { type: 'medication_request', outcome: 'accepted' })).to.equal(2);
+    expect(sample(text, 'vistka_pushes_total', { type: 'verification', outcome: 'accepted' })).to.equal(1);
+    expect(sample(text, 'vistka_pushes_total', { type: 'verification', outcome: 'duplicate' })).to.equal(1);
+    expect(sample(text, 'vistka_events_total', { type: 'medication_request', status: 'queued' })).to.equal(2);
+    expect(sample(text, 'vistka_events_total', { type: 'medication_request', status: 'delivered' })).to.equal(1);
+    // Entering a status counts each time: the timed-out one was sent on Viber, then by SMS.
+    expect(sample(text, 'vistka_events_total', { type: 'medication_request', status: 'sent' })).to.equal(3);
+    expect(sample(text, 'vistka_events_total', { type: 'verification', status: 'sent' })).to.equal(1);
+    expect(sample(text, 'vistka_deliveries_total', { channel: 'viber', provider: 'viber', outcome: 'sent' })).to.equal(2);
+    expect(sample(text, 'vistka_deliveries_total', { channel: 'viber', provider: 'viber', outcome: 'delivered' })).to.equal(1);
+    expect(sample(text, 'vistka_deliveries_total', { channel: 'sms', provider: 'turbosms', outcome: 'failed' })).to.equal(1);
+    expect(sample(text, 'vistka_deliveries_total', { channel: 'sms', provider: 'twilio', outcome: 'sent' })).to.equal(1);
+    expect(sample(text, 'vistka_fallbacks_total', { reason: 'viber_timeout' })).to.equal(1);
+    expect(sample(text, 'vistka_fallbacks_total', { reason: 'sms_next_provider' })).to.equal(1);
+    expect(sample(text, 'vistka_send_duration_seconds_count', { channel: 'viber', provider: 'viber' })).to.equal(2);
+    expect(sample(text, 'vistka_send_duration_seconds_count', { channel: 'sms', provider: 'turbosms' })).to.be.at.least(2);
+    expect(sample(text, 'vistka_time_to_first_send_seconds_count', { channel: 'sms' })).to.equal(1);
+    expect(sample(text, 'vistka_time_to_first_send_seconds_count', { channel: 'viber' })).to.equal(2);
+    expect(sample(text, 'vistka_ingest_events_committed_total')).to.equal(4);
+    expect(sample(text, 'process_cpu_seconds_total')).to.be.a('number');
+    // Neither codes nor phones in the metrics.
+    for (const secret of ['4101', '4102', '4103', '380675000001', '380675000002']) {
+      // As a value of its own: memory sizes and timings may contain the same digits.
+      expect(text).to.not.match(new RegExp(`(?<![\\d.])${secret}(?![\\d.])`));
+    }
+  });
+
+  it('shows the outbox depth and the age of its oldest due job while the worker is behind', async () => {
+    await waitFor('an empty outbox', async () => (await h.vistka.queue.depth()) === 0);
+    let text = await scrape();
+    expect(sample(text, 'vistka_queue_jobs')).to.equal(0);
+    expect(sample(text, 'vistka_queue_due_jobs')).to.equal(undefined);
+    expect(sample(text, 'vistka_queue_oldest_due_seconds')).to.equal(0);
+    await h.vistka.worker.stop();
+    for (let i = 0; i < 3; i++) await h.push(event({ phone_number: `+38067500010${i}` }));
+    await sleep(300);
+    text = await scrape();
+    expect(sample(text, 'vistka_queue_jobs')).to.equal(3);
+    expect(sample(text, 'vistka_queue_due_jobs', { step: 'dispatch' })).to.equal(3);
+    expect(sample(text, 'vistka_queue_oldest_due_seconds')).to.be.within(0.25, 5);
+    await h.restart();
+    await waitFor('an empty outbox', async () => (await h.vistka.queue.depth()) === 0);
+  });
+});

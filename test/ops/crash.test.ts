@@ -185,15 +185,21 @@ describe('crash safety of the server process', function () {
       let termAt = 0;
       const results = await pushAll({
         target: () => server.url,
-        bodies: bodies('66', 120),
+        bodies: bodies('66', 300),
         concurrency: 8,
         onResult(_, all) {
-          if (!termAt && all.filter((r) => r.status === 202).length >= 30) {
+          // Signal only once a send is in flight (the fake holds its reply 500 ms), so there is one to finish.
+          const inFlight = twilio.delivered.some((sms) => sms.to.startsWith('+38066'));
+          if (!termAt && inFlight && all.filter((r) => r.status === 202).length >= 30) {
             termAt = Date.now();
             server.kill('SIGTERM');
           }
         },
       });
+      if (!termAt) {
+        server.kill('SIGKILL');
+        throw new Error('no send was in flight while the pushes were being accepted: nothing to test SIGTERM against');
+      }
       const exit = await server.exit();
       expect(exit.code).to.equal(0);
       expect(server.lines.some((line) => line.includes('"msg":"stopped"'))).to.equal(true);

@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import type { EntityManager } from 'typeorm';
 import { type ViberMessage, textMessage } from '../channels/viber/cards';
 import { type Language, translator } from '../i18n';
+import { dateFormat } from '../messages/dates';
 import { maskId, maskPhone } from '../privacy';
 import { type AuditOutcome, appendAudit, targets } from './audit';
 import { type ResendOutcome, resendEvent, staffEventView } from './events';
@@ -190,12 +191,5 @@ function findText(lookup: Awaited<ReturnType<typeof findBinding>>, t: TFunction,
 
 /** "26.11 14:05" in Kyiv time. */
 function shortTime(at: number, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'uk-UA', {
-    timeZone: 'Europe/Kyiv',
-    day: '2-digit',
-    month: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(at));
+  return dateFormat(language, 'Europe/Kyiv', { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(at));
 }

@@ -4,7 +4,7 @@ import { type EventType, isPrescriptionType, isReferralType } from '../ehealth/e
 import { DeliveryAttempt } from '../entities/DeliveryAttempt';
 import type { EhealthEvent } from '../entities/EhealthEvent';
 import { type Language, translator } from '../i18n';
-import { formatValidUntil } from '../messages/dates';
+import { dateFormat, formatValidUntil } from '../messages/dates';
 import { parseDetails } from '../messages/facts';
 
 export const NOTE_FORMATS = ['html', 'pdf'] as const;
@@ -78,15 +78,7 @@ export function noteContent(event: EhealthEvent, now: number, language: Language
 }
 
 function printedAt(now: number, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'uk-UA', {
-    timeZone: 'Europe/Kyiv',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(now));
+  return dateFormat(language, 'Europe/Kyiv', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(now));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { execute, select } from '../db/sql';
+import { dialectOf, execute, select } from '../db/sql';
 import { Job } from '../entities/Job';
 import { metricsOf } from '../metrics';
 import { moveWaitingJob, putJob } from './jobs';
@@ -27,6 +27,7 @@ export type ReceiptResult = 'applied' | 'pending' | 'ignored';
  * response: it is parked and applied when the token is stored (see `applyPendingReceipts`).
  */
 export async function applyViberReceipt(manager: EntityManager, receipt: ViberReceipt, now: number): Promise<ReceiptResult> {
+  await lockToken(manager, receipt.messageToken);
   const attempt = await findViberAttempt(manager, receipt.messageToken);
   if (!attempt) {
     await execute(manager, 'INSERT INTO pending_receipts (id, message_token, kind, detail, at) VALUES (?, ?, ?, ?, ?)', [
@@ -44,6 +45,7 @@ export async function applyViberReceipt(manager: EntityManager, receipt: ViberRe
 /** Applies the receipts that arrived before the send's token was stored (usually there are none). */
 export async function applyPendingReceipts(manager: EntityManager, attempt: ReceiptTarget, now: number): Promise<ReceiptResult[]> {
   if (!attempt.externalId) return [];
+  await lockToken(manager, attempt.externalId);
   const parked = await select<{ id: string; kind: ReceiptKind; detail: string | null }>(
     manager,
     'SELECT id, kind, detail FROM pending_receipts WHERE message_token = ? AND at > ? ORDER BY at',
@@ -55,6 +57,17 @@ export async function applyPendingReceipts(manager: EntityManager, attempt: Rece
     await execute(manager, 'DELETE FROM pending_receipts WHERE id = ?', [receipt.id]);
   }
   return results;
+}
+
+/**
+ * On PostgreSQL, a receipt and the send that stores its token can run at the same time in two
+ * transactions that cannot see each other: the receipt finds no attempt and parks itself, the send
+ * finds nothing parked, and the receipt is lost. Both take this lock (held to the end of their
+ * transaction) before looking, so whichever comes second sees what the first committed. SQLite runs
+ * transactions one at a time and needs nothing.
+ */
+async function lockToken(manager: EntityManager, token: string): Promise<void> {
+  if (dialectOf(manager) === 'postgres') await select(manager, 'SELECT pg_advisory_xact_lock(hashtext(?))', [`viber-token:${token}`]);
 }
 
 const RANK: Record<string, number> = { sending: 0, sent: 1, delivered: 2, seen: 3 };

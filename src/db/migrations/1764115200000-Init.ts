@@ -1,22 +1,5 @@
-import { type MigrationInterface, type QueryRunner, Table, TableIndex, type TableColumnOptions } from 'typeorm';
-
-/** Column helpers that mean the same on SQLite and PostgreSQL. */
-const varchar = (name: string, length: number, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable: nullable,
-});
-const epoch = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
-const text = (name: string, nullable = true, defaultSql?: string): TableColumnOptions => ({
-  name,
-  type: 'text',
-  isNullable: nullable,
-  default: defaultSql,
-});
-const integer = (name: string, defaultValue = 0): TableColumnOptions => ({ name, type: 'integer', default: String(defaultValue) });
-const flag = (name: string, defaultValue: boolean): TableColumnOptions => ({ name, type: 'boolean', default: String(defaultValue) });
-const primary = (column: TableColumnOptions): TableColumnOptions => ({ ...column, isPrimary: true });
+import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
+import { epoch, flag, integer, primary, text, varchar } from './columns';
 
 /** The delivery core and the Viber binding: events, attempts, the job outbox, subscribers and claims. */
 export class Init1764115200000 implements MigrationInterface {

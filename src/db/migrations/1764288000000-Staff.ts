@@ -1,14 +1,5 @@
-import { type MigrationInterface, type QueryRunner, Table, TableIndex, type TableColumnOptions } from 'typeorm';
-
-/** Column helpers that mean the same on SQLite and PostgreSQL (as in the Init migration). */
-const varchar = (name: string, length: number, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable: nullable,
-});
-const epoch = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
-const primary = (column: TableColumnOptions): TableColumnOptions => ({ ...column, isPrimary: true });
+import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
+import { epoch, primary, varchar } from './columns';
 
 /** Staff, their hashed API tokens, and the append-only audit log. */
 export class Staff1764288000000 implements MigrationInterface {

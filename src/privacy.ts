@@ -16,11 +16,19 @@ export function maskId(id: string | null | undefined): string {
 }
 
 /**
- * Compares two secrets in constant time. Both sides are hashed first so that the comparison
- * takes the same time whatever the lengths, and `timingSafeEqual` never throws on a length mismatch.
+ * Compares two secrets in constant time. A length mismatch answers false at once: the length of a
+ * MAC or a token hash is no secret, only its content is.
  */
 export function secretsEqual(a: string | Buffer, b: string | Buffer): boolean {
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
-  return timingSafeEqual(left, right);
+  const left = typeof a === 'string' ? Buffer.from(a) : a;
+  const right = typeof b === 'string' ? Buffer.from(b) : b;
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Compares a presented secret of any length with the expected one (a bootstrap token) in constant
+ * time, without telling the expected one's length: both are hashed first.
+ */
+export function secretMatches(presented: string, expected: string): boolean {
+  return secretsEqual(createHash('sha256').update(presented).digest(), createHash('sha256').update(expected).digest());
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ConfigError } from '../config';
-import { secretsEqual } from '../privacy';
+import { secretMatches } from '../privacy';
 import type { Actor } from './roles';
 import { staffByToken } from './staff';
 import { bearerToken } from './tokens';
@@ -29,7 +29,7 @@ export type Authentication = { ok: true; actor: Actor } | { ok: false; why: 'no 
 export async function authenticate(manager: EntityManager, adminToken: string | undefined, header: string | undefined): Promise<Authentication> {
   const token = bearerToken(header);
   if (!token) return { ok: false, why: 'no bearer token' };
-  if (adminToken && secretsEqual(token, adminToken)) return { ok: true, actor: BOOTSTRAP_ACTOR };
+  if (adminToken && secretMatches(token, adminToken)) return { ok: true, actor: BOOTSTRAP_ACTOR };
   const member = await staffByToken(manager, token);
   if (!member) return { ok: false, why: 'unknown token' };
   return { ok: true, actor: { key: `staff:${member.id}`, name: member.name, role: member.role, staffId: member.id } };

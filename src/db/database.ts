@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type BetterSqlite3 from 'better-sqlite3';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { AuditEntry } from '../entities/AuditEntry';
@@ -119,6 +120,20 @@ export class Database {
     options.onCommit?.();
     // The commit is written; on disk once the WAL is synced (off the event loop, shared by all waiting).
     if (full && this.wal) await this.wal.sync.sync();
+    return result;
+  }
+
+  /**
+   * SQLite only: runs `work` as one synchronous transaction on the raw better-sqlite3 connection, in
+   * turn with every other transaction, then waits for the disk like `tx()`. For the ingest hot path,
+   * where TypeORM's promise per statement costs more than the inserts themselves.
+   */
+  async sqliteTx<T>(work: (raw: BetterSqlite3.Database) => T, options: TxOptions = {}): Promise<T> {
+    if (this.dialect !== 'sqlite') throw new Error('sqliteTx() is for SQLite; use tx()');
+    const raw = (this.source.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+    const result = await this.inTurn(options.urgent ?? false, async () => raw.transaction(work)(raw));
+    options.onCommit?.();
+    if ((options.survivePowerLoss ?? true) && this.wal) await this.wal.sync.sync();
     return result;
   }
 

@@ -20,7 +20,7 @@ function findLocalesDir(): string {
 }
 
 /** Reads `locales/<lang>/<namespace>.json` synchronously: the texts are needed before the first request. */
-export function loadTranslations(): i18n {
+function loadTranslations(): i18n {
   const root = findLocalesDir();
   const resources: Record<string, Record<string, object>> = {};
   const namespaces = new Set<string>();

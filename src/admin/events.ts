@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { putJob } from '../delivery/jobs';
 import { type EventType, requiresCode } from '../ehealth/event';
-import { DeliveryAttempt } from '../entities/DeliveryAttempt';
+import { attemptsOf } from '../delivery/status';
 import { EhealthEvent, type EventStatus } from '../entities/EhealthEvent';
 import { Job } from '../entities/Job';
 import { parseDetails } from '../messages/facts';
@@ -62,7 +62,7 @@ export async function listEvents(manager: EntityManager, filter: EventFilter): P
 export async function staffEventView(manager: EntityManager, id: string): Promise<StaffEventView | null> {
   const event = await manager.findOneBy(EhealthEvent, { id });
   if (!event) return null;
-  const attempts = await manager.find(DeliveryAttempt, { where: { eventId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+  const attempts = await attemptsOf(manager, id);
   return {
     ...summary(event, null),
     has_code: event.code !== null,

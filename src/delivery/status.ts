@@ -22,11 +22,16 @@ export interface EventView {
   attempts: AttemptView[];
 }
 
+/** An event's attempts over every round, oldest first (the id breaks ties within a millisecond). */
+export function attemptsOf(manager: EntityManager, eventId: string): Promise<DeliveryAttempt[]> {
+  return manager.find(DeliveryAttempt, { where: { eventId }, order: { createdAt: 'ASC', id: 'ASC' } });
+}
+
 /** The delivery state of one event with its attempt timeline, oldest attempt first. */
 export async function eventView(manager: EntityManager, id: string): Promise<EventView | null> {
   const event = await manager.findOneBy(EhealthEvent, { id });
   if (!event) return null;
-  const attempts = await manager.find(DeliveryAttempt, { where: { eventId: id }, order: { createdAt: 'ASC' } });
+  const attempts = await attemptsOf(manager, id);
   return {
     id: event.id,
     type: event.type,

@@ -35,12 +35,6 @@ export function formatValidUntil(epochMs: number, language: Language = 'uk'): st
   return `${day}, ${formatClock(epochMs, language).slice(0, 5)}`;
 }
 
-/** "21.12.2026": the short form, for lists. */
-export function formatShortDate(epochMs: number): string {
-  const date = new Date(epochMs);
-  return dateFormat('uk', isEndOfUtcDay(date) ? 'UTC' : KYIV, { day: '2-digit', month: '2-digit', year: 'numeric' }).format(date);
-}
-
 /** "14:05:09" in Kyiv. */
 export function formatClock(epochMs: number, language: Language = 'uk'): string {
   return dateFormat(language, KYIV, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(epochMs));

@@ -39,6 +39,30 @@ export class LoopbackServer {
   }
 }
 
+/**
+ * A fake provider on loopback: `start()`, `stop()` and the base URL. A response the fake never answers
+ * (to play a provider that hangs) needs no bookkeeping: `stop()` destroys every open socket.
+ */
+export abstract class FakeService {
+  protected readonly server = new LoopbackServer((req, body, res) => this.handle(req, body, res));
+
+  protected abstract handle(req: IncomingMessage, body: string, res: ServerResponse): void;
+
+  /** The server's origin, `http://127.0.0.1:<port>`. */
+  get url(): string {
+    return this.server.origin;
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}
+
 export function sendJson(res: ServerResponse, status: number, body: string | object): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json' });

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
-import { LoopbackServer, sendJson } from './http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeService, sendJson } from './http';
 
 /** One SMS that reached a (fake) handset. */
 export interface DeliveredSms {
@@ -19,39 +19,28 @@ export type SmsBehaviour = 'ok' | 'down' | 'hang' | { code: number; status?: str
  * `{response_code, response_status, response_result}`. A request repeating a `sequence_id` is
  * acknowledged again but sends nothing, as the real API promises.
  */
-export class FakeTurboSms {
+export class FakeTurboSms extends FakeService {
   readonly delivered: DeliveredSms[] = [];
   readonly requests: Array<Record<string, unknown>> = [];
   behaviour: (to: string) => SmsBehaviour = () => 'ok';
   private readonly bySequence = new Map<string, string>();
-  private readonly hanging: ServerResponse[] = [];
   private counter = 0;
-  private readonly server: LoopbackServer;
 
   constructor(readonly token = 'turbo-test-token') {
-    this.server = new LoopbackServer((req, body, res) => this.handle(req.url ?? '', req.headers.authorization, body, res));
+    super();
   }
 
-  get url(): string {
-    return this.server.origin;
-  }
 
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
 
-  async stop(): Promise<void> {
-    for (const res of this.hanging) res.destroy();
-    await this.server.stop();
-  }
 
   /** SMS that reached one number (in E.164). */
   to(phone: string): DeliveredSms[] {
     return this.delivered.filter((sms) => sms.to === phone);
   }
 
-  private handle(url: string, authorization: string | undefined, body: string, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+    const url = req.url ?? '';
+    const authorization = req.headers.authorization;
     if (url !== '/message/send.json') {
       sendJson(res, 200, { response_code: 300, response_status: 'INVALID_REQUEST', response_result: null });
       return;
@@ -65,7 +54,6 @@ export class FakeTurboSms {
     const phone = `+${request.recipients[0]}`;
     const behaviour = this.behaviour(phone);
     if (behaviour === 'hang') {
-      this.hanging.push(res);
       return;
     }
     if (behaviour === 'down') {
@@ -96,39 +84,30 @@ export class FakeTurboSms {
  * A fake Twilio Programmable Messaging: form POST to `/2010-04-01/Accounts/{sid}/Messages.json`
  * with Basic auth; 201 with the message resource, or Twilio's error JSON `{code, message, status}`.
  */
-export class FakeTwilio {
+export class FakeTwilio extends FakeService {
   readonly delivered: DeliveredSms[] = [];
   behaviour: (to: string) => SmsBehaviour = () => 'ok';
   /** The SMS counts as sent when the request arrives; the answer follows after this delay (sends in flight). */
   replyDelayMs = 0;
   private counter = 0;
-  private readonly server: LoopbackServer;
 
   constructor(
     readonly accountSid = 'AC00000000000000000000000000000001',
     readonly authToken = 'twilio-test-token',
   ) {
-    this.server = new LoopbackServer((req, body, res) => this.handle(req.url ?? '', req.headers.authorization, body, res));
+    super();
   }
 
-  get url(): string {
-    return this.server.origin;
-  }
 
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
 
-  async stop(): Promise<void> {
-    await this.server.stop();
-  }
 
   to(phone: string): DeliveredSms[] {
     return this.delivered.filter((sms) => sms.to === phone);
   }
 
-  private handle(url: string, authorization: string | undefined, body: string, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+    const url = req.url ?? '';
+    const authorization = req.headers.authorization;
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
     if (authorization !== expected) {
       sendJson(res, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'undici';
-import { LoopbackServer, sendJson } from './http';
+import { FakeService, sendJson } from './http';
 
 export interface SentViberMessage {
   receiver: string;
@@ -18,40 +18,32 @@ export type ViberBehaviour = { status: number; message?: string } | 'http500' | 
  * 200 with a `status` field, and 64-bit `message_token`s written unquoted, above 2^53. It can also
  * play Viber calling the bot's webhook, signing callbacks with the token.
  */
-export class FakeViberApi {
+export class FakeViberApi extends FakeService {
   readonly sent: SentViberMessage[] = [];
   readonly webhooks: Array<Record<string, unknown>> = [];
   /** Decides the answer per receiver; defaults to status 0. */
   behaviour: (receiver: string) => ViberBehaviour = () => 'ok';
   private nextToken = 5_000_000_000_000_000_001n;
-  private readonly hanging: ServerResponse[] = [];
-  private readonly server: LoopbackServer;
 
   constructor(readonly authToken = 'viber-test-token') {
-    this.server = new LoopbackServer((req, body, res) => this.handle(req.url ?? '', req.headers['x-viber-auth-token'], body, res));
+    super();
   }
 
   /** The base URL, to put in VIBER_API_URL. */
-  get url(): string {
+  override get url(): string {
     return `${this.server.origin}/pa`;
   }
 
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
 
-  async stop(): Promise<void> {
-    for (const res of this.hanging) res.destroy();
-    await this.server.stop();
-  }
 
   /** Messages sent to one user. */
   to(receiver: string): SentViberMessage[] {
     return this.sent.filter((m) => m.receiver === receiver);
   }
 
-  private handle(url: string, token: string | string[] | undefined, body: string, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+    const url = req.url ?? '';
+    const token = req.headers['x-viber-auth-token'];
     if (token !== this.authToken) {
       sendJson(res, 200, { status: 2, status_message: 'invalidAuthToken' });
       return;
@@ -69,7 +61,6 @@ export class FakeViberApi {
     const receiver = String(payload.receiver);
     const behaviour = this.behaviour(receiver);
     if (behaviour === 'hang') {
-      this.hanging.push(res);
       return;
     }
     if (behaviour === 'http500') {

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Child } from './lib/child';
-import { type IngestFigures, measureIngest } from './lib/ingest';
+import { type CpuPerRequest, cpuPerRequest, cpuTime } from './lib/cpu';
+import { type IngestFigures, type IngestOptions, measureIngest } from './lib/ingest';
 import { scrape, total } from './lib/scrape';
 import { fmt, median } from './lib/stats';
 import { startVistka } from './lib/vistka';
@@ -18,6 +19,8 @@ export interface IngestComparison {
   /** Messages the worker sent meanwhile, per second, and the backlog it had at the end. */
   deliveredPerSecond: number;
   backlog: number;
+  /** Server CPU per accepted request (medians), where the OS tells it. */
+  cpu: { bare: CpuPerRequest | null; vistka: CpuPerRequest | null };
 }
 
 /** Medians over rounds that alternate baseline and Vistka, so that drift hits both alike. */
@@ -28,18 +31,20 @@ export async function benchIngestSqlite(options: { seconds: number; rounds: numb
   const bare = await Child.start('bench/bare-koa', {});
   const bareRuns: IngestFigures[] = [];
   const vistkaRuns: IngestFigures[] = [];
+  const bareCpu: Array<CpuPerRequest | null> = [];
+  const vistkaCpu: Array<CpuPerRequest | null> = [];
   const delivered: number[] = [];
   const backlogs: number[] = [];
   try {
     for (let round = 0; round < options.rounds; round++) {
       await measureIngest(bare.url, { connections, seconds: 2, idPrefix: `warm-bare-${round}` });
-      bareRuns.push(await measureIngest(bare.url, { connections, seconds: options.seconds, idPrefix: `bare-${round}` }));
+      bareRuns.push(await measureWithCpu(bare, { connections, seconds: options.seconds, idPrefix: `bare-${round}` }, bareCpu));
 
       const vistka = await startVistka(`sqlite:${join(dir, `ingest-${round}.sqlite`)}`, sink.url);
       try {
         await measureIngest(vistka.url, { connections, seconds: 2, idPrefix: `warm-${round}` });
         const before = total(await scrape(vistka.url), 'vistka_deliveries_total');
-        vistkaRuns.push(await measureIngest(vistka.url, { connections, seconds: options.seconds, idPrefix: `run-${round}` }));
+        vistkaRuns.push(await measureWithCpu(vistka, { connections, seconds: options.seconds, idPrefix: `run-${round}` }, vistkaCpu));
         const after = await scrape(vistka.url);
         delivered.push((total(after, 'vistka_deliveries_total') - before) / options.seconds);
         backlogs.push(total(after, 'vistka_queue_jobs'));
@@ -57,6 +62,26 @@ export async function benchIngestSqlite(options: { seconds: number; rounds: numb
     rounds: options.rounds,
     deliveredPerSecond: median(delivered),
     backlog: median(backlogs),
+    cpu: { bare: medianCpu(bareCpu), vistka: medianCpu(vistkaCpu) },
+  };
+}
+
+/** measureIngest, noting the server's CPU time over the same window in `cpu`. */
+async function measureWithCpu(server: Child, options: IngestOptions, cpu: Array<CpuPerRequest | null>): Promise<IngestFigures> {
+  const before = cpuTime(server.pid);
+  const startedAt = performance.now();
+  const figures = await measureIngest(server.url, options);
+  cpu.push(cpuPerRequest(before, cpuTime(server.pid), figures.total, (performance.now() - startedAt) / 1000));
+  return figures;
+}
+
+function medianCpu(runs: Array<CpuPerRequest | null>): CpuPerRequest | null {
+  const known = runs.filter((run): run is CpuPerRequest => run !== null);
+  if (known.length === 0) return null;
+  return {
+    processUs: median(known.map((run) => run.processUs)),
+    mainUs: median(known.map((run) => run.mainUs)),
+    mainBusy: median(known.map((run) => run.mainBusy)),
   };
 }
 
@@ -82,6 +107,12 @@ export function printIngestSqlite(result: IngestComparison): void {
       `p99 ${fmt.ms(vistka.p99)} (target <= 25 ms: ${vistka.p99 <= 25 ? 'met' : 'MISSED'})` +
       (vistka.bad > 0 ? `; ${vistka.bad} answers were not 202` : ''),
   );
+  const { cpu } = result;
+  if (cpu.bare && cpu.vistka) {
+    const line = (name: string, c: CpuPerRequest) =>
+      `${name} ${c.processUs.toFixed(0)} µs of CPU a request, ${c.mainUs.toFixed(0)} µs of it on the event loop (busy ${fmt.pct(c.mainBusy)} of the time)`;
+    console.log(`server CPU: ${line('bare Koa', cpu.bare)}; ${line('Vistka', cpu.vistka)}`);
+  }
   console.log(
     `meanwhile the worker sent ${fmt.rps(result.deliveredPerSecond)} SMS to the fake provider; ${result.backlog} jobs were left to deliver after the burst`,
   );

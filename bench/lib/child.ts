@@ -20,6 +20,11 @@ export class Child {
   private readonly tail: string[] = [];
   private constructor(private readonly process: ChildProcess) {}
 
+  /** The server's process id, to read its CPU time (see cpu.ts). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   /** Starts `relative` with `env` and resolves once it printed a JSON line with its `url`. */
   static async start(relative: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Child> {
     // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers of a run.

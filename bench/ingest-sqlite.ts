@@ -19,7 +19,7 @@ export interface IngestComparison {
   /** Messages the worker sent meanwhile, per second, and the backlog it had at the end. */
   deliveredPerSecond: number;
   backlog: number;
-  /** Server CPU per accepted request (medians), where the OS tells it. */
+  /** Server CPU per request answered, whatever the status (medians); null where /proc is missing. */
   cpu: { bare: CpuPerRequest | null; vistka: CpuPerRequest | null };
 }
 

@@ -12,9 +12,11 @@ export function createApp(routers: Router[], logger: Logger): Koa {
   app.proxy = true;
   app.silent = true;
   app.use(jsonErrors(logger));
-  for (const router of routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  // Mounted on one root, their routes are matched in one pass: a request no longer walks a chain of
+  // routers (and their allowedMethods) before reaching its own, which cost ~5 % of a push's CPU.
+  const root = new Router();
+  for (const router of routers) root.use(router.routes());
+  app.use(root.routes());
+  app.use(root.allowedMethods());
   return app;
 }

@@ -52,6 +52,15 @@ export function smsRetryDelay(round: number, random: () => number = Math.random)
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
+/** An SMS send readied in a transaction, to be made after it. */
+interface ReadySms {
+  event: EhealthEvent;
+  attemptId: string;
+  key: string;
+  provider: SmsProvider;
+  state: SmsState;
+}
+
 interface SmsState extends JobState {
   providerIndex: number;
   /** Rounds over all providers that failed so far. */
@@ -101,10 +110,7 @@ export class Cascade {
       const event = await this.currentEvent(manager, job);
       if (!event) return null;
       const subscriber = this.options.viber && event.phone ? await findViberRecipient(manager, event.phone) : null;
-      if (!subscriber) {
-        await this.queue.moveOn(manager, job.id, 'sms', {});
-        return 'sms' as const;
-      }
+      if (!subscriber) return { sms: await this.readySms(manager, job, event, readSmsState({}, this.now())) };
       const attemptId = typeof job.state.attemptId === 'string' ? job.state.attemptId : randomUUID();
       if (!job.state.attemptId) {
         await insertAttempt(manager, {
@@ -122,8 +128,8 @@ export class Cascade {
       return { event, subscriber, attemptId };
     }, BOOKKEEPING);
     if (prepared === null) return;
-    // Straight on to the SMS in this same run: no round trip through the queue.
-    if (prepared === 'sms') return this.sms({ ...job, step: 'sms', state: {} });
+    // Straight on to the SMS in this same run, readied in the same transaction: no round trip through the queue.
+    if ('sms' in prepared) return this.sms(job, prepared.sms);
     const { event, subscriber, attemptId } = prepared;
     const startedAt = performance.now();
     if (tries === 0) this.metrics.timeToFirstSend('viber', (this.now() - event.createdAt) / 1000);
@@ -131,7 +137,7 @@ export class Cascade {
     this.metrics.sendLatency('viber', 'viber', (performance.now() - startedAt) / 1000);
     this.metrics.delivery('viber', 'viber', outcome.kind);
 
-    const next = await this.db.tx(async (manager): Promise<'wait' | 'retry' | 'sms'> => {
+    const next = await this.db.tx(async (manager): Promise<'wait' | 'retry' | { sms: ReadySms | null }> => {
       const now = this.now();
       if (outcome.kind === 'sent') {
         await updateAttempt(manager, attemptId, { status: 'sent', detail: null, externalId: outcome.messageToken, at: now });
@@ -155,21 +161,20 @@ export class Cascade {
         await deactivateSubscriber(manager, subscriber.viberId, now);
       }
       await this.setStatus(manager, event, 'sending', 'viber', `${outcome.reason}; sending SMS`);
-      await this.queue.moveOn(manager, job.id, 'sms', {});
-      return 'sms';
+      return { sms: await this.readySms(manager, job, event, readSmsState({}, now)) };
     }, BOOKKEEPING);
     this.options.logger.info(
       { event: event.id, channel: 'viber', outcome: outcome.kind, to: maskPhone(event.phone) },
       'viber send',
     );
-    if (next === 'sms') {
+    if (typeof next === 'object') {
       this.metrics.fallback(outcome.kind === 'refused' ? 'viber_refused' : 'viber_unreachable');
-      await this.sms({ ...job, step: 'sms', state: {} });
+      await this.sms(job, next.sms);
     }
   }
 
   private async viberWait(job: ClaimedJob): Promise<void> {
-    const movedOn = await this.db.tx(async (manager) => {
+    const movedOn = await this.db.tx(async (manager): Promise<false | { sms: ReadySms | null }> => {
       const event = await this.currentEvent(manager, job);
       if (!event) return false;
       const attempt = await loadAttempt(manager, String(job.state.attemptId));
@@ -182,36 +187,50 @@ export class Cascade {
         await updateAttempt(manager, attempt.id, { status: attempt.status, detail: `no delivered receipt within ${seconds} s`, at: this.now() });
       }
       await this.setStatus(manager, event, 'sending', event.channel, `Viber did not confirm delivery within ${seconds} s; sending SMS`);
-      await this.queue.moveOn(manager, job.id, 'sms', {});
-      return true;
+      return { sms: await this.readySms(manager, job, event, readSmsState({}, this.now())) };
     }, BOOKKEEPING);
     if (movedOn) {
       this.metrics.fallback('viber_timeout');
-      await this.sms({ ...job, step: 'sms', state: {} });
+      await this.sms(job, movedOn.sms);
     }
   }
 
-  private async sms(job: ClaimedJob): Promise<void> {
+  /**
+   * Inside a transaction: makes the job an SMS step and readies the send through the provider its
+   * state points at (the attempt row, the idempotency key). Null when there is nothing to send.
+   */
+  private async readySms(manager: EntityManager, job: ClaimedJob, event: EhealthEvent, state: SmsState): Promise<ReadySms | null> {
+    const provider = this.options.sms[state.providerIndex];
+    if (!provider) {
+      await this.setStatus(manager, event, 'failed', event.channel, 'no SMS provider is configured');
+      await this.queue.finish(manager, job.id);
+      return null;
+    }
+    const attemptId = await ensureSmsAttempt(manager, event, provider.name, this.now());
+    const key = (state.keys[provider.name] ??= `${event.id}:${event.round}:${provider.name}:${randomUUID()}`);
+    await this.setStatus(manager, event, 'sending', event.channel, event.reason);
+    // Saved before the send, so that a crash during it retries with the same key.
+    await this.queue.moveOn(manager, job.id, 'sms', state);
+    return { event, attemptId, key, provider, state };
+  }
+
+  /**
+   * The SMS step: providers in order, each send between two short transactions. `ready` is the first
+   * send when an earlier step (dispatch, a Viber failure or timeout) readied it in its own transaction.
+   */
+  private async sms(job: ClaimedJob, ready?: ReadySms | null): Promise<void> {
+    if (ready === null) return;
     const providers = this.options.sms;
-    const state = readSmsState(job.state, this.now());
+    const state = ready?.state ?? readSmsState(job.state, this.now());
+    let prepared: ReadySms | null | undefined = ready;
     for (;;) {
-      const provider = providers[state.providerIndex];
-      const prepared = await this.db.tx(async (manager) => {
+      prepared ??= await this.db.tx(async (manager) => {
         const event = await this.currentEvent(manager, job);
-        if (!event) return null;
-        if (!provider) {
-          await this.setStatus(manager, event, 'failed', event.channel, 'no SMS provider is configured');
-          await this.queue.finish(manager, job.id);
-          return null;
-        }
-        const attemptId = await ensureSmsAttempt(manager, event, provider.name, this.now());
-        const key = (state.keys[provider.name] ??= `${event.id}:${event.round}:${provider.name}:${randomUUID()}`);
-        await this.setStatus(manager, event, 'sending', event.channel, event.reason);
-        await this.queue.checkpoint(manager, job.id, state);
-        return { event, attemptId, key };
+        return event ? this.readySms(manager, job, event, state) : null;
       }, BOOKKEEPING);
       if (!prepared) return;
-      const { event, attemptId, key } = prepared;
+      const { event, attemptId, key, provider } = prepared;
+      prepared = undefined;
       const text = smsText(factsOf(event), translator('uk'));
       // The event's first message at all: no Viber before it, no earlier SMS round or provider.
       if (event.channel === null && state.rounds === 0 && state.providerIndex === 0) {

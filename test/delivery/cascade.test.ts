@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { sleep, waitFor } from '../fakes/http';
+import { sequenceId } from '../../src/channels/sms/turbosms';
+import { select } from '../../src/db/sql';
 import { viberCallbacks } from '../fakes/viber-api';
 import { event, Harness } from '../helpers/harness';
 
@@ -30,6 +32,21 @@ describe('the cascade', () => {
       const [sms] = h.turbo.to('+380671000002');
       expect(sms.text).to.equal('Рецепт для Петренко М. О.: 0000-K8K5-5MTE-352H. Код: 1234');
       expect(sms.text.length).to.be.at.most(70);
+    });
+
+    it('saves the SMS step and its idempotency key before the request leaves, so a crash mid-send resends the same one', async () => {
+      h.turbo.behaviour = (to) => (to === '+380671000009' ? 'hang' : 'ok');
+      try {
+        const body = event({ phone_number: '+380671000009' });
+        await h.push(body);
+        const request = await waitFor('the SMS request', () => h.turbo.requests.find((r: any) => r.recipients[0] === '380671000009'));
+        const [job] = await select<{ step: string; state: string }>(h.vistka.db.manager, 'SELECT step, state FROM jobs WHERE id = ?', [body.id]);
+        expect(job.step).to.equal('sms');
+        const key = JSON.parse(job.state).keys.turbosms as string;
+        expect(sequenceId(key)).to.equal((request as any).sequence_id);
+      } finally {
+        h.turbo.behaviour = () => 'ok';
+      }
     });
 
     it('sends the verification code with eHealth\'s wording', async () => {

@@ -5,6 +5,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
+import { serveBaseline } from './lib/serve';
 
 const app = new Koa();
 const router = new Router();
@@ -14,9 +15,4 @@ router.post('/ehealth/events', async (ctx) => {
   ctx.body = { id: body.id, status: 'queued' };
 });
 app.use(router.routes());
-const server = app.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  console.log(JSON.stringify({ url: `http://127.0.0.1:${port}` }));
-});
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+serveBaseline(app);

@@ -10,6 +10,7 @@ import getRawBody from 'raw-body';
 import { eventFingerprint, parseEvent } from '../src/ehealth/event';
 import { verifyEhealthSignature } from '../src/ehealth/signature';
 import { BENCH_SECRET } from './lib/pushes';
+import { serveBaseline } from './lib/serve';
 
 const app = new Koa();
 const router = new Router();
@@ -26,9 +27,4 @@ router.post('/ehealth/events', async (ctx) => {
   ctx.body = { id: parsed.event.id, status: 'queued' };
 });
 app.use(router.routes());
-const server = app.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  console.log(JSON.stringify({ url: `http://127.0.0.1:${port}` }));
-});
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+serveBaseline(app);

@@ -18,6 +18,7 @@ import { Cascade } from './delivery/cascade';
 import { EventIngestor } from './delivery/ingest';
 import { JobQueue, type JobStep } from './delivery/jobs';
 import { type StepHandler, Worker } from './delivery/worker';
+import { createHttpServer } from './http/server';
 import type { Logger } from './logger';
 import { PeriodicTask } from './maintenance/periodic';
 import { Retention } from './maintenance/retention';
@@ -39,6 +40,8 @@ export interface ServerOptions {
   workerPollMs?: number;
   /** How often the retention pass runs (hourly by default). */
   retentionEveryMs?: number;
+  /** How long a client may take to send a request before it gets a 408 (10 s by default). */
+  requestTimeoutMs?: number;
 }
 
 /** A running Vistka: HTTP server, worker and database, with an orderly way to stop. */
@@ -108,9 +111,8 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     adminRoutes({ db, adminToken: config.adminToken, now, wake, viberOn: viber !== null, logger }),
   ];
   const app = createApp(routers, logger);
-  const server = app.listen(config.port, config.host);
-  server.keepAliveTimeout = 65_000;
-  server.requestTimeout = 30_000;
+  const server = createHttpServer(app, options.requestTimeoutMs);
+  server.listen(config.port, config.host);
   await once(server, 'listening');
   worker.start();
   retention.start();

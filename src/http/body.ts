@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { HttpError } from './errors';
@@ -7,7 +8,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Reads the raw request body (signatures are computed over the exact bytes), refusing more than
- * `limit` bytes with a 413 and a client that stops sending with a 408.
+ * `limit` bytes with a 413 (a client that stops sending gets a 408 from the server: http/server.ts).
  */
 export async function readRawBody(ctx: Context, limit = MAX_BODY_BYTES): Promise<Buffer> {
   try {
@@ -23,10 +24,17 @@ export async function readRawBody(ctx: Context, limit = MAX_BODY_BYTES): Promise
   }
 }
 
-/** Parses JSON or answers 400 saying so. */
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Parses JSON or answers 400 saying so. JSON is UTF-8 (RFC 8259): other bytes are refused rather
+ * than turned into U+FFFD in a name the patient then reads; a leading byte order mark is ignored.
+ */
 export function parseJson(raw: Buffer, parse: (text: string) => unknown = JSON.parse): unknown {
+  const text = raw.subarray(0, 3).equals(BOM) ? raw.subarray(3) : raw;
+  if (!isUtf8(text)) throw new HttpError(400, 'invalid_json', 'The body is not valid UTF-8, as JSON must be.');
   try {
-    return parse(raw.toString('utf8'));
+    return parse(text.toString('utf8'));
   } catch {
     throw new HttpError(400, 'invalid_json', 'The body is not valid JSON.');
   }

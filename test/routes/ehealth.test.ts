@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { request } from 'undici';
 import { signEhealthPayload } from '../../src/ehealth/signature';
 import { event, Harness, SECRET } from '../helpers/harness';
 
@@ -106,6 +107,21 @@ describe('POST /ehealth/events', () => {
     expect((await h.push('{"id": ')).status).to.equal(400);
     expect((await h.push('{"id": ')).json.error.code).to.equal('invalid_json');
     expect((await h.push('[1,2]')).status).to.equal(422);
+  });
+
+  it('ignores a byte order mark, and answers 400 for a body that is not UTF-8, storing nothing', async () => {
+    const withBom = event();
+    expect((await h.push(`\ufeff${JSON.stringify(withBom)}`)).status).to.equal(202);
+    const latin1 = event({ patient: { id: 'p-latin1', name: 'Ivánenko O.' } });
+    const raw = Buffer.from(JSON.stringify(latin1), 'latin1');
+    const reply = await request(`${h.url}/ehealth/events`, {
+      method: 'POST',
+      body: raw,
+      headers: { 'content-type': 'application/json', 'x-ehealth-signature': signEhealthPayload(SECRET, raw, Math.floor(Date.now() / 1000)) },
+    });
+    expect(reply.statusCode).to.equal(400);
+    expect(((await reply.body.json()) as { error: { code: string } }).error.code).to.equal('invalid_json');
+    expect((await h.status(latin1.id as string)).status).to.equal(404);
   });
 
   it('answers 413 over 64 KiB, before storing anything', async () => {

@@ -27,7 +27,8 @@ export function createHttpServer(app: Koa, requestTimeoutMs = REQUEST_TIMEOUT_MS
 }
 
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, requestTimeoutMs: number): void {
-  // Nothing to answer on a connection that is gone or already carries a response.
+  // Nothing to answer on a connection that is gone or already carries a response (the same check as
+  // Node's own default handler, which is where `_httpMessage` comes from).
   const response = (socket as Duplex & { _httpMessage?: { headersSent: boolean } })._httpMessage;
   if (error.code === 'ECONNRESET' || !socket.writable || response?.headersSent) {
     socket.destroy();

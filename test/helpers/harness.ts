@@ -116,7 +116,7 @@ export class Harness {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  async http(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+  async http(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
     const reply = await request(`${this.url}${path}`, { method: method as 'GET', body, headers, headersTimeout: 10_000, bodyTimeout: 10_000 });
     const text = await reply.body.text();
     let json: unknown = null;
@@ -128,9 +128,9 @@ export class Harness {
     return { status: reply.statusCode, json, text, headers: reply.headers };
   }
 
-  /** POSTs an event as eHealth does, signed unless `signature` says otherwise. */
-  push(body: object | string, options: { signature?: string | null; at?: number } = {}): Promise<Reply> {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
+  /** POSTs an event as eHealth does (an object as JSON, or exact text or bytes), signed unless `signature` says otherwise. */
+  push(body: object | string | Buffer, options: { signature?: string | null; at?: number } = {}): Promise<Reply> {
+    const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const at = options.at ?? Math.floor(Date.now() / 1000);
     if (options.signature !== null) headers['x-ehealth-signature'] = options.signature ?? signEhealthPayload(SECRET, text, at);

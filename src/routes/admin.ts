@@ -14,6 +14,7 @@ import { endBinding, findBinding } from '../admin/subscribers';
 import { EVENT_ID, InvalidInput, Problems, UUID, limitOf, oneOf, phoneOf, single } from '../admin/validate';
 import type { Database } from '../db/database';
 import { EVENT_TYPES } from '../ehealth/event';
+import { normalizePhone } from '../ehealth/formats';
 import { EVENT_STATUSES, EhealthEvent } from '../entities/EhealthEvent';
 import { parseJson, readRawBody } from '../http/body';
 import { HttpError } from '../http/errors';
@@ -65,11 +66,11 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     return async (ctx: Context) => {
       ctx.set('cache-control', 'no-store');
       const aimedAt = safeTarget(ctx, target);
-      const audit = (outcome: AuditOutcome, actor: Pick<Actor, 'key' | 'name'> | null, detail: string | null) =>
+      const audit = (outcome: AuditOutcome, actor: Pick<Actor, 'key' | 'name'> | null, detail: string | null, target = aimedAt) =>
         db.tx((manager) =>
           appendAudit(
             manager,
-            { via: 'http', actor: actor?.key ?? 'anonymous', actorName: actor?.name ?? null, action, target: aimedAt, outcome, detail, source: ctx.ip },
+            { via: 'http', actor: actor?.key ?? 'anonymous', actorName: actor?.name ?? null, action, target, outcome, detail, source: ctx.ip },
             deps.now(),
           ),
         );
@@ -92,13 +93,14 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
       } catch (error) {
         const httpError = error instanceof InvalidInput ? new HttpError(422, 'invalid_input', 'Some input is invalid; see fields.', error.fields) : error;
         if (!call.audited) {
-          await audit(outcomeOf(httpError), actor, describeFailure(httpError)).catch((auditError) =>
+          await audit(outcomeOf(httpError), actor, describeFailure(httpError), call.target).catch((auditError) =>
             deps.logger.error({ err: auditError, action }, 'could not write the audit line of a failed admin call'),
           );
         }
         throw httpError;
       }
-      if (!call.audited) await audit('ok', actor, call.detail);
+      // The handler may have named the target (a phone from the query) once it had validated it.
+      if (!call.audited) await audit('ok', actor, call.detail, call.target);
     };
   }
 
@@ -237,7 +239,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
 
   router.delete(
     '/subscribers/:phone',
-    staffCall('subscriber.delete', 'admin', (ctx) => `phone:${maskPhone(String(ctx.params.phone))}`, async (ctx, call) => {
+    staffCall('subscriber.delete', 'admin', (ctx) => targets.phone(normalizePhone(String(ctx.params.phone)) ?? String(ctx.params.phone)), async (ctx, call) => {
       const problems = new Problems();
       const phone = phoneOf(problems, 'phone', String(ctx.params.phone), true) as string;
       problems.check();

@@ -115,6 +115,21 @@ describe('the admin API: who may call what', () => {
     expect([line.actor, line.action, line.outcome]).to.deep.equal(['ADMIN_TOKEN', 'staff.list', 'ok']);
   });
 
+  it('audits a phone look-up with the phone it was about, masked alike whatever the spelling', async () => {
+    const mark = await lastAuditId(h);
+    await api(h, 'GET', '/admin/subscribers?phone=0501230001', operator.token);
+    await api(h, 'GET', `/admin/events?phone=${encodeURIComponent('+38 050 123 00 01')}`, operator.token);
+    await api(h, 'DELETE', '/admin/subscribers/0501230001', operator.token);
+    await api(h, 'DELETE', '/admin/subscribers/0501230001', admin.token);
+    const lines = await auditSince(h, mark);
+    expect(lines.map((l) => [l.action, l.outcome, l.target])).to.deep.equal([
+      ['subscriber.find', 'ok', 'phone:+380*******01'],
+      ['event.search', 'ok', 'phone:+380*******01'],
+      ['subscriber.delete', 'forbidden', 'phone:+380*******01'],
+      ['subscriber.delete', 'not_found', 'phone:+380*******01'],
+    ]);
+  });
+
   it('accepts the Bearer scheme in any case, and nothing else', async () => {
     expect((await h.http('GET', '/admin/stats', undefined, { authorization: `bearer ${operator.token}` })).status).to.equal(200);
     expect((await h.http('GET', '/admin/stats', undefined, { authorization: `Basic ${operator.token}` })).status).to.equal(401);

@@ -11,6 +11,7 @@ import { type Language, LANGUAGES, languageFor, translator } from '../i18n';
 import type { Logger } from '../logger';
 import { formatClock, formatDayMonth } from '../messages/dates';
 import type { IntentClassifier } from '../nlu/classifier';
+import type { Intent } from '../nlu/intents';
 import { maskId, maskPhone } from '../privacy';
 import { answerText, recentEvents } from './answers';
 import { type ClaimCheck, type ClaimStart, checkClaimCode, pendingClaim, startClaim } from './binding';
@@ -86,9 +87,11 @@ export class Conversation {
   async welcome(user: ViberUser, sender: object): Promise<object> {
     const t = translator(languageFor(user.language));
     const subscriber = await this.deps.db.manager.findOneBy(ViberSubscriber, { viberId: user.id });
-    const message = isVerified(subscriber)
-      ? withMenu(t('bot:welcome_back', { phone: displayPhone(subscriber.phone as string) }), t)
-      : askForPhone(t('bot:welcome'), t);
+    if (!isVerified(subscriber)) return { sender, ...askForPhone(t('bot:welcome'), t) };
+    const phone = displayPhone(subscriber.phone as string);
+    const message = subscriber.optedOut
+      ? textWithResume(t('bot:welcome_back_opted_out', { phone }), t)
+      : withMenu(t('bot:welcome_back', { phone }), t);
     return { sender, ...message };
   }
 
@@ -118,15 +121,18 @@ export class Conversation {
     if (isButton(text, 'bot:stop_no') || (awaitingStop && NO.test(text))) return reply(withMenu(t('bot:stop_kept'), t));
     if (isButton(text, 'bot:resume')) return reply(await this.resume(manager, subscriber, t, now));
 
-    const code = /^\d{6}$/.test(text.replace(/[\s-]/g, '')) ? text.replace(/[\s-]/g, '') : null;
-    if (code && (await pendingClaim(manager, sender.id))) {
-      return this.checkCode(manager, sender.id, code, t, now);
-    }
     const phone = extractPhone(text);
+    const typedCode = phone ? null : extractCode(text);
+    if (typedCode && (await pendingClaim(manager, sender.id))) {
+      // A code of the wrong length is a typo, not a try: the patient is told how long it is.
+      if (typedCode.length !== 6) return reply(textOnly(t('bot:code_length')));
+      return this.checkCode(manager, sender.id, typedCode, t, now);
+    }
     if (phone) return this.claim(manager, sender, phone, language, t, now);
-    if (code) return reply(askForPhone(t('bot:no_pending_code'), t));
+    if (/^\d{6}$/.test(text.replace(/[\s-]/g, ''))) return reply(askForPhone(t('bot:no_pending_code'), t));
 
-    const { intent } = await (await this.deps.classifier).classify(text);
+    // A tapped button (in any language) says what it asks for; typed words go to the classifier.
+    const intent = buttonIntent(text) ?? (await (await this.deps.classifier).classify(text)).intent;
     if (!verified || !subscriber) {
       return reply(askForPhone(intent === 'help' ? t('bot:welcome') : t('bot:invite'), t));
     }
@@ -222,13 +228,43 @@ function isButton(text: string, key: string): boolean {
   return LANGUAGES.some((language) => translator(language)(key).toLocaleLowerCase('uk') === folded);
 }
 
-/** Finds a Ukrainian mobile number in free text ("мій номер 067 123-45-67"). */
+/** The menu's buttons and what each asks for: the same words whatever language the user's Viber is in. */
+const MENU_INTENTS: ReadonlyArray<[string, Intent]> = [
+  ['viber:menu.prescriptions', 'prescriptions'],
+  ['viber:menu.referrals', 'referrals'],
+  ['viber:menu.last_code', 'last_code'],
+  ['viber:menu.help', 'help'],
+  ['viber:menu.stop', 'unsubscribe'],
+];
+
+/** The intent of a menu button whose label `text` is, in any language, or null. */
+export function buttonIntent(text: string): Intent | null {
+  return MENU_INTENTS.find(([key]) => isButton(text, key))?.[1] ?? null;
+}
+
+/**
+ * Finds a Ukrainian mobile number in free text ("мій номер 067 123-45-67"), also in the old
+ * trunk form 8 0XX… and with any dash.
+ */
 export function extractPhone(text: string): string | null {
-  for (const candidate of text.match(/\+?\d[\d\s().-]{8,18}\d/g) ?? []) {
-    const phone = normalizePhone(candidate);
+  for (const candidate of text.replace(/[\u2010-\u2015\u2212]/g, '-').match(/\+?\d[\d\s\u00a0().-]{8,18}\d/g) ?? []) {
+    const digits = candidate.replace(/\D/g, '');
+    const phone = normalizePhone(candidate) ?? (/^80\d{9}$/.test(digits) ? normalizePhone(digits.slice(1)) : null);
     if (phone) return phone;
   }
   return null;
+}
+
+/**
+ * The digits of a short message that is a code ("123456", "код: 123 456", "мій код 123456."):
+ * 4 to 8 digits in all, with at most a few words around them; null otherwise.
+ */
+export function extractCode(text: string): string | null {
+  if (text.length > 40) return null;
+  const digits = text.replace(/\D/g, '');
+  if (digits.length < 4 || digits.length > 8) return null;
+  const words = text.replace(/[\d\s\p{P}]+/gu, ' ').trim();
+  return words.split(' ').filter(Boolean).length <= 3 ? digits : null;
 }
 
 function textOnly(text: string): ViberMessage {

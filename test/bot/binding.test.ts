@@ -165,6 +165,56 @@ describe('subscribing by phone', () => {
     await h.waitForChannel(back.id as string, 'viber');
   });
 
+  it('welcomes back a user who turned Viber off without saying codes arrive here, offering to turn it on', async () => {
+    const user = 'stop-21';
+    await h.bindPhone(user, '+380681000021');
+    await h.say(user, 'Так, відписатися');
+    await h.botMessage(user, 3);
+    const reply = await h.viber.callback(h.webhook, viberCallbacks.conversationStarted(user, h.nextToken(), 'uk'));
+    const welcome = JSON.parse(reply.body);
+    expect(welcome.text).to.contain('SMS').and.not.contain('надходять сюди');
+    expect(welcome.keyboard.Buttons.map((b: any) => b.ActionBody)).to.deep.equal(['Отримувати у Viber']);
+  });
+
+  it('reads a code typed with words or punctuation around it, and a code of the wrong length costs no try', async () => {
+    const user = 'bind-13';
+    const phone = '+380681000013';
+    await h.say(user, '0681000013');
+    await waitFor('claim sms', () => h.turbo.to(phone)[0]);
+    await h.botMessage(user, 1);
+    const right = codeIn(h, phone);
+    await h.say(user, right.slice(0, 5));
+    expect((await h.botMessage(user, 2)).text).to.contain('6 цифр');
+    await h.say(user, `${right}7`);
+    expect((await h.botMessage(user, 3)).text).to.contain('6 цифр');
+    await h.say(user, `Код: ${right.slice(0, 3)} ${right.slice(3)}.`);
+    expect((await h.botMessage(user, 4)).text).to.contain('підключено');
+  });
+
+  it('takes a number typed in the old 8 0XX form or with typographic dashes', async () => {
+    await h.say('bind-14', '8 068 100 00 14');
+    await waitFor('claim sms', () => h.turbo.to('+380681000014')[0]);
+    await h.say('bind-15', '068–100–00–15');
+    await waitFor('claim sms', () => h.turbo.to('+380681000015')[0]);
+  });
+
+  it('answers the English menu buttons with data, like the Ukrainian ones', async () => {
+    const user = 'en-16';
+    const phone = '+380681000016';
+    await h.bindPhone(user, phone, { language: 'en' });
+    const body = event({ phone_number: phone });
+    await h.push(body);
+    await waitFor('card on viber', () => h.viber.to(user).find((m) => m.body.type === 'rich_media'));
+    const before = h.viber.to(user).length;
+    await h.say(user, 'My prescriptions', { language: 'en' });
+    const answer = await h.botMessage(user, before + 1);
+    expect(answer.text).to.contain(body.number as string);
+    await h.say(user, 'Latest code', { language: 'en' });
+    expect((await h.botMessage(user, before + 2)).text).to.contain(body.code as string);
+    await h.say(user, 'Unsubscribe', { language: 'en' });
+    expect((await h.botMessage(user, before + 3)).tracking_data).to.equal('confirm_stop');
+  });
+
   it('answers an English-language user in English', async () => {
     await h.say('en-11', 'hello', { language: 'en' });
     expect((await h.botMessage('en-11', 1)).text).to.contain('phone');

@@ -99,10 +99,7 @@ export function documentText(facts: DocumentFacts, t: TFunction, language: Langu
  */
 export function documentCard(facts: DocumentFacts, t: TFunction, language: Language): ViberMessage {
   const lines = documentLines(facts, t, language);
-  const info = [lines.number, lines.patient, lines.subject, lines.validUntil]
-    .filter((line): line is string => Boolean(line))
-    .map(escapeViberText)
-    .join('<br>');
+  const info = fitCell([lines.number, lines.patient, lines.subject, lines.validUntil].filter((line): line is string => Boolean(line)));
   const cell = (rows: number, text: string, extra: Partial<ViberButton> = {}): ViberButton => ({
     Columns: 6,
     Rows: rows,
@@ -132,6 +129,27 @@ export function documentCard(facts: DocumentFacts, t: TFunction, language: Langu
   }
   const richMedia = { Type: 'rich_media', ButtonsGroupColumns: 6, ButtonsGroupRows: 6, BgColor: '#FFFFFF', Buttons: buttons };
   return new RichMediaMessage(richMedia, null, null, null, null, documentText(facts, t, language), 2).toJson();
+}
+
+/** Viber refuses a rich-media button whose `Text` is longer (viber.md, rich media). */
+export const VIBER_BUTTON_TEXT_MAX = 250;
+
+/**
+ * Lines joined into one cell's `Text`, within Viber's limit: the longest lines (a long medication
+ * or a double surname) are shortened with "…" until it fits, so the card is never refused for it.
+ * The `alt_text` keeps every word.
+ */
+export function fitCell(lines: string[], max = VIBER_BUTTON_TEXT_MAX): string {
+  const parts = [...lines];
+  const join = () => parts.map(escapeViberText).join('<br>');
+  let text = join();
+  for (let round = 0; text.length > max && round < 20; round++) {
+    const longest = parts.reduce((best, line, i) => (line.length > parts[best].length ? i : best), 0);
+    const keep = Math.max(8, parts[longest].length - (text.length - max) - 1);
+    parts[longest] = `${parts[longest].slice(0, keep).trimEnd()}…`;
+    text = join();
+  }
+  return text;
 }
 
 /** A text message, optionally with a keyboard. Keyboards with `share-phone` need `min_api_version` 3. */

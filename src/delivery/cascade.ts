@@ -132,7 +132,8 @@ export class Cascade {
     if ('sms' in prepared) return this.sms(job, prepared.sms);
     const { event, subscriber, attemptId } = prepared;
     const startedAt = performance.now();
-    if (tries === 0) this.metrics.timeToFirstSend('viber', (this.now() - event.createdAt) / 1000);
+    // The event's first message at all; a staff resend (a later round) is not.
+    if (tries === 0 && event.round === 0) this.metrics.timeToFirstSend('viber', (this.now() - event.createdAt) / 1000);
     const outcome = await (this.options.viber as ViberDelivery).deliver(subscriber.viberId, factsOf(event), languageFor(subscriber.language));
     this.metrics.sendLatency('viber', 'viber', (performance.now() - startedAt) / 1000);
     this.metrics.delivery('viber', 'viber', outcome.kind);
@@ -232,8 +233,8 @@ export class Cascade {
       const { event, attemptId, key, provider } = prepared;
       prepared = undefined;
       const text = smsText(factsOf(event), translator('uk'));
-      // The event's first message at all: no Viber before it, no earlier SMS round or provider.
-      if (event.channel === null && state.rounds === 0 && state.providerIndex === 0) {
+      // The event's first message at all: no Viber before it, no earlier SMS round or provider, no resend.
+      if (event.round === 0 && event.channel === null && state.rounds === 0 && state.providerIndex === 0) {
         this.metrics.timeToFirstSend('sms', (this.now() - event.createdAt) / 1000);
       }
       const startedAt = performance.now();

@@ -32,6 +32,8 @@ describe('POST /admin/events/:id/resend', () => {
     expect(h.turbo.to(phone)[1].text).to.equal(h.turbo.to(phone)[0].text);
     expect(view.attempts.filter((a: { channel: string }) => a.channel === 'sms')).to.have.length(2);
     expect(await h.vistka.db.manager.countBy(EhealthEvent, { id: body.id as string })).to.equal(1);
+    // The event's first message went out once; the resend is not another first send.
+    expect((await h.http('GET', '/metrics')).text).to.match(/^vistka_time_to_first_send_seconds_count\{channel="sms"\} 1$/m);
 
     const staffView = await api(h, 'GET', `/admin/events/${body.id}`, operator.token);
     expect(staffView.json.round).to.equal(1);

@@ -57,12 +57,15 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
   try {
     switch (command) {
       case 'create-staff': {
-        const { values } = parseArgs({
+        const { values, tokens } = parseArgs({
           args: rest,
           options: { name: { type: 'string' }, role: { type: 'string' }, 'viber-id': { type: 'string' }, token: { type: 'boolean' } },
           strict: true,
           allowPositionals: false,
+          tokens: true,
         });
+        noRepeatedOptions(tokens);
+        if (values.name === undefined || values.role === undefined) throw new Usage('create-staff: --name and --role are required');
         db = await openDatabase(config.database);
         let input;
         try {
@@ -133,7 +136,8 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
         return 0;
       }
       case 'audit': {
-        const { values } = parseArgs({ args: rest, options: { limit: { type: 'string' } }, strict: true, allowPositionals: false });
+        const { values, tokens } = parseArgs({ args: rest, options: { limit: { type: 'string' } }, strict: true, allowPositionals: false, tokens: true });
+        noRepeatedOptions(tokens);
         const limit = values.limit === undefined ? 50 : Number(values.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Usage('audit: --limit must be a whole number from 1 to 1000');
         db = await openDatabase(config.database);
@@ -154,6 +158,16 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
     return 1;
   } finally {
     await db?.close();
+  }
+}
+
+/** A repeated option is wrong usage: parseArgs would silently keep the last one. */
+function noRepeatedOptions(tokens: Array<{ kind: string; name?: string }>): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    if (seen.has(token.name)) throw new Usage(`--${token.name} is given more than once`);
+    seen.add(token.name);
   }
 }
 

@@ -73,13 +73,18 @@ describe('npm run admin (the CLI)', function () {
     }
   });
 
-  it('refuses bad input with exit code 1 naming the option, and a wrong command with 2', async () => {
+  it('refuses bad input with exit code 1 naming the option, and wrong usage (command, missing or repeated option) with 2', async () => {
     const bad = await admin(database, 'create-staff', '--name', 'X', '--role', 'boss');
     expect(bad.code).to.equal(1);
     expect(bad.stderr).to.contain('--role must be one of operator, admin');
     const unknown = await admin(database, 'make-coffee');
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.contain('unknown command "make-coffee"').and.contain('Usage:');
+    for (const args of [['create-staff', '--name', 'X'], ['create-staff', '--role', 'operator'], ['create-staff', '--name', 'Y', '--name', 'Z', '--role', 'operator']]) {
+      const usage = await admin(database, ...args);
+      expect(usage.code, args.join(' ')).to.equal(2);
+      expect(usage.stderr).to.match(/are required|more than once/).and.contain('Usage:');
+    }
     const missing = await admin(database, 'issue-token', '00000000-0000-4000-8000-000000000000');
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.contain('no current staff member');

@@ -63,7 +63,9 @@ export function noteContent(event: EhealthEvent, now: number, language: Language
   const expectsCode = type === 'verification' || type === 'medication_request' || type === 'service_request';
   if (!event.code && expectsCode) notices.push(t('note:notice.no_code'));
 
-  const footerKey = type === 'medication_request' || type === 'service_request' || type === 'verification' ? type : 'other';
+  // Without a code, the footer must not ask the patient to show one.
+  const footerKey =
+    type === 'medication_request' || type === 'service_request' ? `${type}${event.code ? '' : '_no_code'}` : type === 'verification' ? type : 'other';
   return {
     language,
     title: t('note:title'),

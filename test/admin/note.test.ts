@@ -160,4 +160,13 @@ describe('GET /admin/events/:id/note (the information note)', () => {
     const html = (await api(h, 'GET', `/admin/events/${withdrawn.id}/note`, operator.token)).text;
     expect(html).to.contain('Лікар відкликав цей рецепт');
   });
+
+  it('never asks to show a code the note does not carry', async () => {
+    const referral = event({ type: 'service_request', phone_number: null, number: 'AX65-4654-TIB1-TBT2', code: null, details: { service: 'Аналіз крові' } });
+    await h.push(referral);
+    const html = (await api(h, 'GET', `/admin/events/${referral.id}/note`, operator.token)).text;
+    expect(html).to.contain('Коду підтвердження для цього документа немає');
+    expect(html.replace(/&#39;|&#x27;|&apos;/g, "'")).to.contain("Пред'явіть номер направлення у закладі");
+    expect(html).not.to.contain('номер направлення і код');
+  });
 });

@@ -89,7 +89,7 @@ export class ViberInbox implements ViberCallbackHandler {
     const sender = readUser(callback.sender);
     const token = callback.message_token;
     if (!sender || token === undefined || token === null) return;
-    const verdict = this.flood.check(sender.id, this.now());
+    const verdict = this.flood.check(sender.id, this.now(), String(token));
     if (verdict === 'drop') return;
     const key = `message:${String(token)}`;
     const stored = await this.deps.db.tx(async (manager) => {

@@ -3,6 +3,7 @@ import { answerText, documentsOf } from '../../src/bot/answers';
 import type { EhealthEvent } from '../../src/entities/EhealthEvent';
 import { translator } from '../../src/i18n';
 import { waitFor } from '../fakes/http';
+import { viberCallbacks } from '../fakes/viber-api';
 import { event, Harness } from '../helpers/harness';
 
 const DAY = 24 * 3600_000;
@@ -160,5 +161,14 @@ describe('patients asking the bot', () => {
     const texts = h.viber.to(flooder).map((m) => String(m.body.text));
     expect(texts).to.have.length(21);
     expect(texts.filter((text) => text.includes('надто швидко'))).to.have.length(1);
+  });
+
+  it('does not count Viber\'s retries of one message towards a flood', async () => {
+    const user = 'retrier';
+    const body = viberCallbacks.message(user, { type: 'text', text: 'привіт' }, h.nextToken());
+    for (let i = 0; i < 25; i += 1) await h.viber.callback(h.webhook, body);
+    await h.botMessage(user, 1);
+    await h.say(user, 'допомога');
+    expect((await h.botMessage(user, 2)).text).not.to.contain('надто швидко');
   });
 });

@@ -135,11 +135,13 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     url,
     close() {
       closing ??= (async () => {
+        // Still listening while the sends in flight finish: a push meanwhile gets a 503 that tells
+        // eHealth to retry (not a refused or reset connection), and /readyz answers 503.
         accepting = false;
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
         await worker.stop();
         await retention.stop();
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
         await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 5000))]);
         server.closeAllConnections();
         await db.close();

@@ -30,7 +30,8 @@ export function ehealthRoutes(deps: EhealthRouteDeps): Router {
 
   router.post('/ehealth/events', async (ctx) => {
     if (!deps.accepting()) {
-      throw new HttpError(503, 'shutting_down', 'This instance is shutting down; retry the push.', undefined, { 'retry-after': '1' });
+      // `connection: close`: the client's next try opens a new connection, to an instance that is up.
+      throw new HttpError(503, 'shutting_down', 'This instance is shutting down; retry the push.', undefined, { 'retry-after': '1', connection: 'close' });
     }
     const raw = await readRawBody(ctx);
     authenticate(ctx, raw);

@@ -179,7 +179,7 @@ describe('crash safety of the server process', function () {
 
   it('SIGTERM: refuses new pushes with 503, finishes the sends in flight, closes the database, exits 0', async () => {
     const databaseUrl = await database();
-    twilio.replyDelayMs = 500;
+    twilio.replyDelayMs = 1500;
     try {
       const server = await launch(databaseUrl);
       let termAt = 0;
@@ -188,7 +188,7 @@ describe('crash safety of the server process', function () {
         bodies: bodies('66', 300),
         concurrency: 8,
         onResult(_, all) {
-          // Signal only once a send is in flight (the fake holds its reply 500 ms), so there is one to finish.
+          // Signal only once a send is in flight (the fake holds its reply 1.5 s), so there is one to finish.
           const inFlight = twilio.delivered.some((sms) => sms.to.startsWith('+38066'));
           if (!termAt && inFlight && all.filter((r) => r.status === 202).length >= 30) {
             termAt = Date.now();
@@ -200,14 +200,21 @@ describe('crash safety of the server process', function () {
         server.kill('SIGKILL');
         throw new Error('no send was in flight while the pushes were being accepted: nothing to test SIGTERM against');
       }
+      // While the send in flight finishes, the instance still answers: not ready, and no new pushes.
+      const ready = await request(`${server.url}/readyz`);
+      expect(ready.statusCode).to.equal(503);
+      expect(await ready.body.json()).to.include({ status: 'not_ready', worker: 'stopped' });
+      const late = await request(`${server.url}/ehealth/events`, { method: 'POST', body: '{}' });
+      expect([late.statusCode, late.headers.connection]).to.deep.equal([503, 'close']);
+      await late.body.dump();
       const exit = await server.exit();
       expect(exit.code).to.equal(0);
       expect(server.lines.some((line) => line.includes('"msg":"stopped"'))).to.equal(true);
-      // Answers after the signal: 503 shutting_down on the open connections, then refused connections.
+      // Every push after the signal got a 503 shutting_down, none a refused or reset connection.
       const refused = results.filter((r) => r.status === 503);
       expect(refused.length).to.be.greaterThan(0);
       expect(refused.every((r) => r.code === 'shutting_down')).to.equal(true);
-      expect(results.some((r) => typeof r.status === 'number' && r.status !== 202 && r.status !== 503)).to.equal(false);
+      expect(results.filter((r) => r.status !== 202 && r.status !== 503)).to.deep.equal([]);
       // The sends under way at the signal were finished, not cut: each of them reached the fake once
       // and was recorded, so the next start sends nothing again.
       const accepted = results.filter((r) => r.status === 202);

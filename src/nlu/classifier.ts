@@ -8,13 +8,15 @@
  * 2. deterministic unsubscribe rules, so "stop writing to me" always wins;
  * 3. a closed list of greetings and bot commands ("привіт", "/start", "меню") → help;
  * 4. definition and price questions ("що таке рецепт", "скільки коштує аналіз") → unknown;
- * 5. the NLP.js model on the words that carry meaning (greetings and filler removed), trusted above a threshold and,
- *    for an in-scope answer, only when some word is typical of such requests (see in-scope-evidence.ts);
+ * 5. the NLP.js model on the words that carry meaning (greetings and filler removed, English plurals folded, see
+ *    english.ts), trusted above a threshold and, for an in-scope answer, only when some word is typical of such
+ *    requests (see in-scope-evidence.ts);
  * 6. a whole-phrase fuzzy match against the training phrases, for garbled spelling the model cannot read;
  * 7. otherwise `unknown` (the bot then shows its help menu).
  * A final veto turns any data answer into `unsubscribe` when the message contains a misspelt "відписатися".
  */
 import { loadLabelledFile, type LabelledUtterance } from './dataset';
+import { foldEnglishWords } from './english';
 import { removeFillerWords } from './filler-words';
 import { InScopeEvidence } from './in-scope-evidence';
 import { FuzzyPhraseMatcher } from './fuzzy-matcher';
@@ -74,9 +76,9 @@ const DEFAULT_FUZZY_MAX_DISTANCE = 0.25;
  */
 const MAX_WORDS = 60;
 
-/** The words the model and the evidence check look at: no greeting, no filler. */
+/** The words the model and the evidence check look at: no greeting, no filler, English plurals folded. */
 function meaningfulWords(tokens: readonly string[]): string[] {
-  return removeFillerWords(withoutGreeting(tokens));
+  return foldEnglishWords(removeFillerWords(withoutGreeting(tokens)));
 }
 
 function toIntent(name: string): Intent {

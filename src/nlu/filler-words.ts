@@ -7,7 +7,7 @@
  * "до" (until → expiry), "як" (how → help), possessives ("мої", "мій": the patient's own data).
  * "не" goes too: a bag of words cannot tell what is negated, so it only learnt "не" = unsubscribe (from "не
  * пишіть"), and "лікар не відповідає" came out as unsubscribe. Negated requests are the unsubscribe rules' job.
- * Ukrainian and Russian forms are listed together; the text is already normalised.
+ * Ukrainian and Russian forms are listed together, English ones after them; the text is already normalised.
  */
 const FILLER_WORDS: ReadonlySet<string> = new Set([
   // Ukrainian pronouns
@@ -34,6 +34,12 @@ const FILLER_WORDS: ReadonlySet<string> = new Set([
   'будь', 'ласка', 'будьласка', 'пожалуйста', 'пожалуста', 'плиз', 'пліз', 'please', 'pls', 'пжлст', 'пж',
   'підкажіть', 'підкажи', 'скажіть', 'скажи', 'подскажите', 'подскажи', 'скажите', 'дякую', 'спасибі', 'спасибо',
   'добре', 'хорошо', 'окей', 'ок', 'ok',
+  // English (Viber language "en"): pronouns, articles, auxiliaries, prepositions, politeness. "my" stays (the
+  // patient's own data, like "мої"), and so do "how", "when", "can" and "do", which carry help and expiry.
+  'i', 'im', "i'm", 'me', 'you', 'u', 'we', 'us', 'it', 'its', "it's", 'they', 'them', 'he', 'she', 'your', 'ur',
+  'a', 'an', 'the', 'this', 'that', 'these', 'those', 'there', 'is', 'are', 'am', 'was', 'were', 'be', 'been',
+  'to', 'of', 'for', 'in', 'on', 'at', 'by', 'with', 'from', 'and', 'or', 'but', 'so', 'just', 'what', 'whats',
+  "what's", 'which', 'who', 'plz', 'thanks', 'thank', 'thx', 'ty', 'okay', 'k', 'want', 'need', 'would', 'like',
 ]);
 
 /** Drops filler words; keeps everything else in order. */

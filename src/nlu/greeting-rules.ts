@@ -18,6 +18,7 @@ const GREETINGS: ReadonlySet<string> = new Set([
   'доброй',
   // borrowed
   'hi', 'hello', 'hey', 'hallo', 'хай', 'хелоу', 'хеллоу', 'хелло', 'салют', 'алло', 'ало',
+  'hiya', 'howdy', 'greetings', 'helo', 'heya',
 ]);
 
 /** Words that on their own ask for the start screen, the menu or help. */
@@ -30,23 +31,32 @@ const COMMANDS: ReadonlySet<string> = new Set([
 /** Parts of a greeting that follow a greeting word: "добрий ДЕНЬ", "доброго ВЕЧОРА". */
 const TIMES_OF_DAY: ReadonlySet<string> = new Set([
   'день', 'дня', 'ранок', 'ранку', 'вечір', 'вечора', 'вечер', 'утро', 'ночі', 'ночь',
+  'morning', 'afternoon', 'evening', 'day',
 ]);
 
 const isGreetingOrCommandWord = (token: string): boolean => GREETINGS.has(token) || COMMANDS.has(token);
+
+/** "good morning", "good evening": "good" alone is an acknowledgement, so it is a greeting only in these pairs. */
+const ENGLISH_TIMED_GREETING = 'good';
+const isTimedGreeting = (tokens: readonly string[], i: number): boolean =>
+  tokens[i] === ENGLISH_TIMED_GREETING && TIMES_OF_DAY.has(tokens[i + 1] ?? '');
 
 /** Words that may accompany a greeting without changing it. */
 const COMPANION_WORDS: ReadonlySet<string> = new Set([
   ...TIMES_OF_DAY,
   'вам', 'всім', 'всем', 'бот', 'боте', 'ботик', 'шановний', 'шановні', 'друже', 'будь', 'ласка', 'пожалуйста', 'мені', 'мне', 'please',
   'pls', 'плиз', 'пліз', 'пжлст',
+  // English: "help me", "hi there", "hello everyone", "hey bot"
+  'me', 'there', 'all', 'everyone', 'bot',
   'а', 'і', 'ну',
 ]);
 
 /** True when the message is nothing but a greeting or a menu/help command. */
 export function isGreetingOrCommand(tokens: readonly string[]): boolean {
   if (tokens.length === 0) return false;
-  const allAllowed = tokens.every((t) => isGreetingOrCommandWord(t) || COMPANION_WORDS.has(t));
-  return allAllowed && tokens.some(isGreetingOrCommandWord);
+  const greeting = (t: string, i: number): boolean => isGreetingOrCommandWord(t) || isTimedGreeting(tokens, i);
+  const allAllowed = tokens.every((t, i) => greeting(t, i) || COMPANION_WORDS.has(t));
+  return allAllowed && tokens.some(greeting);
 }
 
 /**
@@ -55,7 +65,12 @@ export function isGreetingOrCommand(tokens: readonly string[]): boolean {
  * towards help.
  */
 export function withoutGreeting(tokens: readonly string[]): string[] {
-  return tokens.filter((token, i) => !GREETINGS.has(token) && !(TIMES_OF_DAY.has(token) && GREETINGS.has(tokens[i - 1] ?? '')));
+  return tokens.filter(
+    (token, i) =>
+      !GREETINGS.has(token) &&
+      !isTimedGreeting(tokens, i) &&
+      !(TIMES_OF_DAY.has(token) && (GREETINGS.has(tokens[i - 1] ?? '') || isTimedGreeting(tokens, i - 1))),
+  );
 }
 
 /** The greeting and command words, so the typo corrector can repair "привт" and "здраствуйте" too. */

@@ -7,7 +7,13 @@
  * on text already passed through normalizeText (lower case, Cyrillic letters, one apostrophe, single spaces).
  *
  * Each rule is a stem-based pattern, written for Ukrainian, Russian and surzhyk at once. Word boundaries are
- * spelled out as `(?:^| )` because `\b` in JavaScript only knows ASCII letters.
+ * spelled out as `(?:^| )` because `\b` in JavaScript only knows ASCII letters. English rules (Viber language
+ * "en") come last.
+ *
+ * Stop requests that name only the data ("не треба кодів", "мне не нужны ваши коды", "без кодів", "достали ваши
+ * коды") count too: a needless "turn off messages?" question costs the patient one tap, while answering such a
+ * request with codes is the worst mistake. Questions about missing or broken data ("не прийшов код", "не можу
+ * знайти направлення", "код не підходить") name no want or need and are left to the model.
  */
 
 /** Start of a word. */
@@ -45,6 +51,70 @@ const REMOVE_VERB = '(?:видал|удал|вилуч|прибер|забер|�
  * "ви відключили сповіщення" report something that happened and are not.
  */
 const NOT_PAST = '(?![^ ]*(?:л|ла|ли|ло|лась|лася|лись|лися|лось|лся|в|вся|вши)(?= |$))[^ ]*';
+
+/**
+ * The data itself, as the object of "I don't need …": codes, prescriptions, referrals (with the misspellings
+ * and Russian/surzhyk forms seen most), plus the messages. Stems, so every case ending is covered.
+ */
+const DATA =
+  '(?:код|р[еиі]ц[еи]п|ресепт|(?:напр?а?вл|нарпавл|напарвл)[еєиі]н|направлін|скерув|скеров|' +
+  'повідомл|сповіщ|розсил|нотифікац|сообщ|уведомл|рассыл|смс|sms|спам|бот(?:а|ом|у|и|ів|ы|ов)?(?= |$))';
+
+/**
+ * "Not needed / not wanted": не треба, не потрібні, не нужны, не надо, не хочу… also written together
+ * ("нетреба", "ненада") and "не цікавлять / не интересуют".
+ */
+const NOT_NEEDED =
+  'не ?(?:треба|трєба|потрібн[^ ]*|потрібен|потрибн[^ ]*|нужн[^ ]*|нужен|нада|надо|хочу|хочемо|хочеться|хочется|' +
+  'бажаю|желаю|цікав[^ ]*|интерес[^ ]*)';
+
+/** "чи не потрібен рецепт…", "хіба не треба код" ask whether something is required; they are not refusals. */
+const NOT_A_QUESTION = '(?<!(?:^| )(?:чи|хіба|хиба|разве|неужели) )';
+
+/**
+ * Infinitives that change the meaning of "не треба …": "код не треба вводити" asks how to use a code. Verbs of
+ * receiving and seeing ("не хочу бачити ваші рецепти") keep the stop meaning, so they are allowed.
+ */
+const OTHER_INFINITIVE =
+  '(?!(?:отримува|одержува|получа|бачи|видет|чита|приходи)[^ ]* )[^ ]*(?:ти|ть|тись|тися|ться|чь)';
+/** Up to three words between "не треба" and the data, none of them such an infinitive nor "щоб" (a new clause). */
+const NEEDED_GAP = `(?:(?!${OTHER_INFINITIVE} |щоб |шоб |чтобы |чтоб )[^ ]+ ){0,3}`;
+/** The data word, and not followed by an infinitive of another kind ("код не треба вводити"). */
+const NO_OTHER_INFINITIVE_AFTER = `(?! ${OTHER_INFINITIVE}(?= |$))`;
+
+/** "Fed up with": набридли, надоели, задовбали, достали… */
+const FED_UP =
+  '(?:набрид|надоел|надоїл|надоiл|задовба|задолба|заколеба|задрал|дістал|достал|замучил|бісят|бесят|' +
+  'дратують|раздражают)[^ ]*';
+
+/**
+ * "Enough of …": "досить кодів", "хватит с меня рецептов". Only pronouns and demonstratives may come between,
+ * because "досить" also means "quite" ("досить довго чекаю код").
+ */
+const ENOUGH_OF =
+  '(?:досить|хватит|хватить|годі|вистачить|достатньо|довольно)(?! ли) ' +
+  '(?:(?:мені|мне|с|з|зі|со|меня|мене|вже|уже|цих|этих|ваших|ваши|ваші|твоїх|твоих|цими|этими|вашими|' +
+  'своїми|своими) ){0,3}';
+
+/** Rude "what the hell do I need …for": нафіга, нафіг, нахрена. Not "навіщо", which may be a real question. */
+const WHAT_FOR_SLANG = '(?:на ?фіга|на ?фига|нафіг|нафиг|на ?хрена|нахрін|нахер[^ ]*|на ?хера|нах[уі]я)';
+
+/** Plural genitives after "без": "без кодів", "без ваших рецептів", "без направлень". */
+const WITHOUT_DATA =
+  '(?:кодів|кодов|кодив|рецептів|рецептов|рецептив|рецептіф|направлень|направлєній|направлений|направленій|' +
+  'направлінь|скерувань)';
+
+/** English names of the messages themselves. */
+const EN_MESSAGES =
+  '(?:messages?|msgs?|notifications?|notifs?|texts?|sms|spam|alerts?|reminders?|updates?|viber|bot|chat|' +
+  'this|these|them|it)';
+/** English objects of "I don't need / no more …": the messages and the data they carry. */
+const EN_OBJECT = `(?:${EN_MESSAGES}|codes?|prescriptions?|referrals?|anything)`;
+/** English "send / write / bother" verbs. */
+const EN_SEND =
+  '(?:send|sending|text|texting|message|messaging|write|writing|spam|spamming|bother|contact|notify|email)';
+/** English "do not", unless it is "why don't you…" or "if you don't…", which ask for the data. */
+const EN_DONT = "(?<!(?:why|if|you|u|they) )(?:don't|dont|do not|don t)";
 
 export interface UnsubscribeRule {
   /** Short name, shown in debugging output and tests. */
@@ -101,6 +171,74 @@ export const UNSUBSCRIBE_RULES: readonly UnsubscribeRule[] = [
   {
     name: 'fed-up-with-messages',
     pattern: new RegExp(`${W}(?:набрид|задовба|задолба|дістал|достал)[^ ]* ${gap(2)}${MESSAGES}`),
+  },
+  // "не треба кодів", "мені не потрібні ваші коди", "не хочу більше рецептів", "нетреба направлень".
+  {
+    name: 'not-needed-data',
+    pattern: new RegExp(
+      `${W}${NOT_A_QUESTION}${NOT_NEEDED} (?!ли )${NEEDED_GAP}${DATA}[^ ]*(?= |$)${NO_OTHER_INFINITIVE_AFTER}`,
+    ),
+  },
+  // The same in the other order: "коди більше не треба", "рецепты мне не нужны", "ваші коди мене не цікавлять".
+  {
+    name: 'data-not-needed',
+    pattern: new RegExp(
+      `${W}${DATA}[^ ]* ${gap(3)}${NOT_A_QUESTION}${NOT_NEEDED}(?= |$)(?! ли)${NO_OTHER_INFINITIVE_AFTER}`,
+    ),
+  },
+  // "не хочу щоб мені приходили коди", "не хочу, чтобы присылали рецепты".
+  {
+    name: 'do-not-want-them-sent',
+    pattern: new RegExp(
+      `${W}не (?:хочу|хочемо|хочеться|хочется) (?:щоб|шоб|чтобы|чтоб) ${gap(2)}` +
+        '(?:надсила|присила|присыла|писа|приход|слали|відправля|отправля|кида)',
+    ),
+  },
+  // "без кодів будь ласка", "без ваших рецептів".
+  { name: 'without-data', pattern: new RegExp(`${W}без (?:[^ ]+ )?${WITHOUT_DATA}(?= |$)`) },
+  // "достали ваши коды", "набридли ці рецепти", and "коди ваші вже набридли".
+  // Not "я дістала рецепт" (I got it out): only when the data is what bothers the patient.
+  {
+    name: 'fed-up-with-data',
+    pattern: new RegExp(`${W}(?<!(?:^| )(?:я|ми|мы|ти|ты) )${FED_UP} ${gap(3)}${DATA}`),
+  },
+  { name: 'data-fed-up', pattern: new RegExp(`${W}${DATA}[^ ]* ${gap(3)}${FED_UP}(?= |$)`) },
+  // "досить кодів", "хватит с меня ваших рецептов".
+  { name: 'enough-of-data', pattern: new RegExp(`${W}${ENOUGH_OF}${DATA}`) },
+  // "нафіга мені ваші рецепти".
+  { name: 'what-for-data', pattern: new RegExp(`${W}${WHAT_FOR_SLANG} ${gap(3)}${DATA}`) },
+  // English: "don't send me codes", "dont text me", "do not message me anymore".
+  {
+    name: 'en-do-not-send',
+    pattern: new RegExp(`${W}${EN_DONT} (?:(?:please|pls|ever|even) )?${EN_SEND}(?= |$)`),
+  },
+  // "i don't want these messages", "i dont need your codes", "no longer need prescriptions".
+  {
+    name: 'en-do-not-want',
+    // "…the code to expire" is about the data, not about the messages.
+    pattern: new RegExp(`${W}(?:${EN_DONT}|no longer) (?:want|need|wanna) ${gap(3)}${EN_OBJECT}(?= |$)(?! to )`),
+  },
+  // "no more messages", "no more prescriptions please".
+  { name: 'en-no-more', pattern: new RegExp(`${W}no more ${gap(1)}${EN_OBJECT}(?= |$)`) },
+  // "turn off notifications", "switch off messages", "turn them off", "disable notifications", "opt out".
+  {
+    name: 'en-turn-off',
+    pattern: new RegExp(
+      `${W}(?:(?:turn|switch|shut) off|(?:disable|deactivate|mute|cancel|block|pause|cease) ${gap(2)}` +
+        `${EN_MESSAGES}(?= |$)|(?:turn|switch|shut) ${gap(2)}off(?= |$)|opt ?out|opt me out|quit ${EN_SEND}(?= |$))`,
+    ),
+  },
+  // "remove me from the list", "take me off", "delete my number", "leave me alone".
+  {
+    name: 'en-remove-me',
+    pattern: new RegExp(
+      `${W}(?:(?:remove|delete|erase) (?:me|my number|my phone)(?= |$)|take me off|leave me alone|unregister)`,
+    ),
+  },
+  // "tired of these messages", "sick of your codes", "fed up with notifications", "enough messages".
+  {
+    name: 'en-fed-up',
+    pattern: new RegExp(`${W}(?:tired of|sick of|fed up with|enough|annoyed by|annoying) ${gap(2)}${EN_OBJECT}(?= |$)`),
   },
 ];
 

@@ -3,6 +3,7 @@ import { createIntentClassifier, type LayeredIntentClassifier } from '../../src/
 import { loadLabelledFile, type LabelledUtterance } from '../../src/nlu/dataset';
 import { isDataIntent } from '../../src/nlu/intents';
 import { normalizeText } from '../../src/nlu/normalize';
+import { MUST_NOT_BE_STOP } from './stop-phrases';
 
 describe('nlu/classifier', () => {
   let classifier: LayeredIntentClassifier;
@@ -58,6 +59,62 @@ describe('nlu/classifier', () => {
         'отпишите меня от кодов',
       ]) {
         expect((await classifier.classify(text)).intent, text).to.equal('unsubscribe');
+      }
+    });
+
+    it('treats "I don\'t need your codes / без кодів / достали коды" as unsubscribe, never data', async () => {
+      for (const text of [
+        'не хочу більше кодів',
+        'не треба кодів',
+        'мені не потрібні ваші коди',
+        'мне не нужны ваши коды',
+        'достали ваши коды',
+        'рецепти більше не треба',
+        'без кодів будь ласка',
+        'не треба мені ваших направлень',
+        'більше не треба направлень',
+        'не потрібно направлень',
+      ]) {
+        expect((await classifier.classify(text)).intent, text).to.equal('unsubscribe');
+      }
+    });
+
+    it('keeps answering questions about missing or broken data with data (or the help menu)', async () => {
+      for (const text of MUST_NOT_BE_STOP) {
+        const { intent } = await classifier.classify(text);
+        expect(isDataIntent(intent) || intent === 'unknown', `${text} → ${intent}`).to.equal(true);
+      }
+    });
+
+    it('understands typed English questions', async () => {
+      const cases: Array<[string, string]> = [
+        ['my prescriptions', 'prescriptions'],
+        ['show my referrals', 'referrals'],
+        ['last code', 'last_code'],
+        ['what is my code', 'last_code'],
+        ['code for the pharmacy', 'last_code'],
+        ['when does my prescription expire', 'expiry'],
+        ['until when is my referral valid', 'expiry'],
+        ['what can you do', 'help'],
+        ['hi', 'help'],
+        ['Good evening!', 'help'],
+        ['stop sending me messages', 'unsubscribe'],
+        ["don't send me codes", 'unsubscribe'],
+        ['stop messages', 'unsubscribe'],
+        ['no more prescriptions please', 'unsubscribe'],
+        ['what is a referral', 'unknown'],
+        ['how much does insulin cost', 'unknown'],
+        ['thanks!', 'unknown'],
+      ];
+      for (const [text, expected] of cases) {
+        expect((await classifier.classify(text)).intent, text).to.equal(expected);
+      }
+    });
+
+    it('does not take English questions about a missing code for unsubscribe requests', async () => {
+      for (const text of ["i didn't get the code", "why don't you send me the code", 'the code does not work']) {
+        const { intent } = await classifier.classify(text);
+        expect(isDataIntent(intent) || intent === 'unknown', `${text} → ${intent}`).to.equal(true);
       }
     });
 

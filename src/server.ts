@@ -16,6 +16,7 @@ import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { Cascade } from './delivery/cascade';
 import { EventIngestor } from './delivery/ingest';
+import { PushChecker } from './ehealth/push-checker';
 import { JobQueue, type JobStep } from './delivery/jobs';
 import { type StepHandler, Worker } from './delivery/worker';
 import { createHttpServer } from './http/server';
@@ -93,6 +94,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
   const bot = viber ? createBot({ db, queue, viber, sms: smsProviders, logger, now, wake, staffCommands }) : null;
   const handlers: Partial<Record<JobStep, StepHandler>> = { ...cascade.handlers(), ...(bot?.handlers ?? {}) };
   const ingestor = new EventIngestor(db, wake, now, metrics);
+  const checker = config.ehealthWebhookSecret ? new PushChecker(config.ehealthWebhookSecret, logger) : null;
   worker = new Worker(queue, handlers, logger, { pollMs: options.workerPollMs, now, holdBack: () => ingestor.underPressure() });
   // Harmless on several instances at once: every statement of the pass is idempotent.
   const retention = new PeriodicTask(
@@ -106,7 +108,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
   const routers: Router[] = [
     healthRoutes(db, () => worker.ready()),
     metricsRoutes(metrics),
-    ehealthRoutes({ secret: config.ehealthWebhookSecret, ingestor, db, accepting: () => accepting }),
+    ehealthRoutes({ secret: config.ehealthWebhookSecret, checker, ingestor, db, accepting: () => accepting }),
     viberRoutes(config.viber.authToken, bot?.inbox ?? null),
     adminRoutes({ db, adminToken: config.adminToken, now, wake, viberOn: viber !== null, logger }),
   ];
@@ -144,6 +146,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
         server.closeIdleConnections();
         await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 5000))]);
         server.closeAllConnections();
+        await checker?.close();
         await db.close();
       })();
       return closing;

@@ -69,10 +69,13 @@ export class EventIngestor {
     return performance.now() - this.lastBurstAt < BURST_MEMORY_MS;
   }
 
-  /** Resolves once the event is durably stored (or found to be a duplicate or a conflict). */
-  submit(event: IncomingEvent): Promise<IngestOutcome> {
+  /**
+   * Resolves once the event is durably stored (or found to be a duplicate or a conflict). The
+   * fingerprint may come with the event, computed where it was checked (push-checker.ts).
+   */
+  submit(event: IncomingEvent, fingerprint: string = eventFingerprint(event)): Promise<IngestOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, fingerprint: eventFingerprint(event), resolve, reject });
+      this.queue.push({ event, fingerprint, resolve, reject });
       if (!this.writing) {
         this.writing = true;
         setImmediate(() => void this.drain());

@@ -1,7 +1,7 @@
-import { isUtf8 } from 'node:buffer';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { HttpError } from './errors';
+import { decodeJson } from './json';
 
 /** Pushes and callbacks are small; anything bigger is refused before it is read. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -24,18 +24,9 @@ export async function readRawBody(ctx: Context, limit = MAX_BODY_BYTES): Promise
   }
 }
 
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
-/**
- * Parses JSON or answers 400 saying so. JSON is UTF-8 (RFC 8259): other bytes are refused rather
- * than turned into U+FFFD in a name the patient then reads; a leading byte order mark is ignored.
- */
+/** Parses JSON (see decodeJson) or answers 400 saying what is wrong with it. */
 export function parseJson(raw: Buffer, parse: (text: string) => unknown = JSON.parse): unknown {
-  const text = raw.subarray(0, 3).equals(BOM) ? raw.subarray(3) : raw;
-  if (!isUtf8(text)) throw new HttpError(400, 'invalid_json', 'The body is not valid UTF-8, as JSON must be.');
-  try {
-    return parse(text.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The body is not valid JSON.');
-  }
+  const decoded = decodeJson(raw, parse);
+  if (!decoded.ok) throw new HttpError(400, 'invalid_json', decoded.problem);
+  return decoded.value;
 }

@@ -3,13 +3,15 @@ import type { Context } from 'koa';
 import type { Database } from '../db/database';
 import type { EventIngestor } from '../delivery/ingest';
 import { eventView } from '../delivery/status';
-import { parseEvent } from '../ehealth/event';
 import { verifyEhealthSignature } from '../ehealth/signature';
-import { parseJson, readRawBody } from '../http/body';
+import { readRawBody } from '../http/body';
 import { HttpError } from '../http/errors';
+import type { PushChecker } from '../ehealth/push-checker';
 
 export interface EhealthRouteDeps {
   secret: string | undefined;
+  /** Checks pushes (signature, JSON, fields); null when there is no secret to check them with. */
+  checker: PushChecker | null;
   ingestor: EventIngestor;
   db: Database;
   /** False while shutting down: new pushes get a 503 and eHealth retries them elsewhere or later. */
@@ -21,9 +23,7 @@ export function ehealthRoutes(deps: EhealthRouteDeps): Router {
   const router = new Router();
 
   function authenticate(ctx: Context, body: Buffer): void {
-    if (!deps.secret) {
-      throw new HttpError(503, 'not_configured', 'EHEALTH_WEBHOOK_SECRET is not set on this server, so no push can be authenticated.');
-    }
+    if (!deps.secret) throw notConfigured();
     const check = verifyEhealthSignature(deps.secret, ctx.get('x-ehealth-signature') || undefined, body);
     if (!check.ok) throw new HttpError(401, 'invalid_signature', check.reason);
   }
@@ -33,13 +33,11 @@ export function ehealthRoutes(deps: EhealthRouteDeps): Router {
       // `connection: close`: the client's next try opens a new connection, to an instance that is up.
       throw new HttpError(503, 'shutting_down', 'This instance is shutting down; retry the push.', undefined, { 'retry-after': '1', connection: 'close' });
     }
+    if (!deps.checker) throw notConfigured();
     const raw = await readRawBody(ctx);
-    authenticate(ctx, raw);
-    const parsed = parseEvent(parseJson(raw));
-    if (!parsed.ok) {
-      throw new HttpError(422, 'invalid_event', `The event has ${parsed.fields.length} invalid field(s).`, parsed.fields);
-    }
-    const outcome = await deps.ingestor.submit(parsed.event);
+    const check = await deps.checker.check(ctx.get('x-ehealth-signature') || undefined, raw);
+    if (!check.ok) throw new HttpError(check.status, check.code, check.message, check.fields);
+    const outcome = await deps.ingestor.submit(check.event, check.fingerprint);
     if (outcome.kind === 'conflict') {
       throw new HttpError(409, 'id_conflict', `Event ${outcome.id} was already received with a different body; use a new id for a new event.`);
     }
@@ -56,3 +54,6 @@ export function ehealthRoutes(deps: EhealthRouteDeps): Router {
 
   return router;
 }
+
+const notConfigured = () =>
+  new HttpError(503, 'not_configured', 'EHEALTH_WEBHOOK_SECRET is not set on this server, so no push can be authenticated.');

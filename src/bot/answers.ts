@@ -127,13 +127,24 @@ function listDocuments(
   return lines.join('\n');
 }
 
+/**
+ * eHealth's authorisation codes live 15 minutes unless the push says otherwise (CODE_EXPIRATION_PERIOD_MINUTES,
+ * ehealth.md 1.4): one without `expires_at` is not offered as valid days later.
+ */
+const VERIFICATION_CODE_LIFETIME_MS = 15 * 60_000;
+
+function codeValidUntil(event: EhealthEvent): number | null {
+  if (event.expiresAt !== null) return event.expiresAt;
+  return event.type === 'verification' ? event.createdAt + VERIFICATION_CODE_LIFETIME_MS : null;
+}
+
 function latestCode(events: EhealthEvent[], documents: PatientDocument[], now: number, t: TFunction, language: Language): string {
   const ended = new Set(documents.filter((d) => d.state === 'rejected' || d.state === 'cancelled').map((d) => d.number));
   const event = events.find(
     (e) =>
       e.code &&
       (e.type === 'verification' || e.type === 'medication_request' || e.type === 'service_request') &&
-      (e.expiresAt === null || e.expiresAt > now) &&
+      (codeValidUntil(e) ?? Infinity) > now &&
       !(e.number && ended.has(e.number)),
   );
   if (!event || !event.code) return t('answers:no_code');

@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import type { EntityManager } from 'typeorm';
 import type { ViberMessage } from '../channels/viber/cards';
 import type { Database } from '../db/database';
-import { normalizePhone } from '../ehealth/formats';
+import { isUkrainianLandline, normalizePhone } from '../ehealth/formats';
 import { type ClaimedJob, type JobQueue, putJob } from '../delivery/jobs';
 import type { ViberSendOutcome } from '../delivery/ports';
 import { ViberSubscriber } from '../entities/ViberSubscriber';
@@ -154,7 +154,8 @@ export class Conversation {
   ): Promise<Reply[]> {
     const phone = normalizePhone(rawPhone.replace(/[^\d+]/g, '')) ?? normalizePhone(rawPhone);
     const reply = (m: ViberMessage): Reply[] => [{ to: sender.id, message: m }];
-    if (!phone) return reply(askForPhone(t('bot:not_a_phone'), t));
+    // A landline would never get the code: say it must be a mobile number instead of waiting for an SMS.
+    if (!phone || isUkrainianLandline(phone)) return reply(askForPhone(t('bot:not_a_phone'), t));
     const result: ClaimStart = await startClaim(manager, sender.id, phone, now, language);
     this.deps.logger.info({ viber: maskId(sender.id), phone: maskPhone(phone), result: result.kind }, 'phone claim');
     switch (result.kind) {

@@ -40,3 +40,14 @@ export function normalizePhone(raw: string): string | null {
   if (!plus && digits.length === 10 && digits.startsWith('0')) return `+38${digits}`;
   return null;
 }
+
+/**
+ * Ukraine's fixed-line area codes (Kyiv 44, Lviv 32, Odesa 48…): no SMS reaches them. Mobile codes
+ * (39, 50, 63, 66–68, 73, 75, 77, 89, 91–99) are not listed, so a new mobile code is never refused.
+ */
+const LANDLINE = /^\+380(?:3[1-8]|4[1-8]|5[1-7]|6[1245]|69)/;
+
+/** Whether an E.164 Ukrainian number is a landline, which cannot receive an SMS. */
+export function isUkrainianLandline(phone: string): boolean {
+  return LANDLINE.test(phone);
+}

@@ -76,6 +76,13 @@ describe('answers', () => {
     expect(text).to.contain('7777').and.contain('Направлення № 1234-5678-9012-3456').and.contain('ендокринолога').and.contain('ще 10 днів');
   });
 
+  it('does not offer an authorisation code without expires_at after its 15 minutes', () => {
+    const old = stored({ type: 'verification', number: null, code: '4499', expiresAt: null, createdAt: NOW - 16 * 60_000 });
+    expect(answerText('last_code', [old], NOW, t, 'uk')).not.to.contain('4499');
+    const fresh = stored({ type: 'verification', number: null, code: '4499', expiresAt: null, createdAt: NOW - 5 * 60_000 });
+    expect(answerText('last_code', [fresh], NOW, t, 'uk')).to.contain('4499');
+  });
+
   it('lists expiries soonest first with the days left', () => {
     const events = [
       stored({ number: '0000-AAAA-AAAA-AAA6', expiresAt: NOW + 30 * DAY }),

@@ -198,6 +198,15 @@ describe('subscribing by phone', () => {
     await waitFor('claim sms', () => h.turbo.to('+380681000015')[0]);
   });
 
+  it('refuses a landline, which no SMS reaches, saying a mobile number is needed', async () => {
+    await h.say('bind-17', '044 123 45 67');
+    expect((await h.botMessage('bind-17', 1)).text).to.contain('мобільний номер');
+    await h.say('bind-17', { type: 'contact', contact: { name: 'Я', phone_number: '380322000017' } });
+    expect((await h.botMessage('bind-17', 2)).text).to.contain('мобільний номер');
+    await sleep(200);
+    expect(h.turbo.to('+380441234567').length + h.turbo.to('+380322000017').length).to.equal(0);
+  });
+
   it('answers the English menu buttons with data, like the Ukrainian ones', async () => {
     const user = 'en-16';
     const phone = '+380681000016';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { eventFingerprint, parseEvent } from '../../src/ehealth/event';
-import { normalizeDocumentNumber, normalizePhone } from '../../src/ehealth/formats';
+import { isUkrainianLandline, normalizeDocumentNumber, normalizePhone } from '../../src/ehealth/formats';
 
 const base = {
   id: 'mr-1',
@@ -62,5 +62,14 @@ describe('formats', () => {
 
   it('turns Cyrillic look-alikes into Latin capitals', () => {
     expect(normalizeDocumentNumber('ах65-4654-тів1-твт1')).to.equal('AX65-4654-TIB1-TBT1');
+  });
+
+  it('tells landlines from mobile numbers, never refusing a mobile code', () => {
+    for (const landline of ['+380441234567', '+380322000017', '+380482000000', '+380562000000', '+380612000000']) {
+      expect(isUkrainianLandline(landline), landline).to.equal(true);
+    }
+    for (const mobile of ['39', '50', '63', '66', '67', '68', '73', '75', '77', '89', '91', '92', '93', '94', '95', '96', '97', '98', '99']) {
+      expect(isUkrainianLandline(`+380${mobile}1234567`), mobile).to.equal(false);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { normalizeText } from '../../src/nlu/normalize';
 import { matchUnsubscribeKeyword, matchUnsubscribeRule } from '../../src/nlu/unsubscribe-rules';
-import { MUST_NOT_BE_STOP } from './stop-phrases';
+import { MUST_NOT_BE_STOP, QA_DATA_STOPS } from './stop-phrases';
 
 const ruleFor = (text: string): string | undefined => matchUnsubscribeRule(normalizeText(text))?.name;
 
@@ -52,18 +52,7 @@ describe('nlu/unsubscribe-rules', () => {
 
   describe('stop requests that name the data ("I don\'t need your codes")', () => {
     /** Verbatim failures from the QA probe of the running bot: each was answered with data. */
-    const QA_FAILURES = [
-      'не хочу більше кодів',
-      'не треба кодів',
-      'мені не потрібні ваші коди',
-      'мне не нужны ваши коды',
-      'достали ваши коды',
-      'рецепти більше не треба',
-      'без кодів будь ласка',
-      'не треба мені ваших направлень',
-      'більше не треба направлень',
-      'не потрібно направлень',
-    ];
+    const QA_FAILURES = QA_DATA_STOPS;
 
     /** Further phrasings of the same kind, as patients type them. */
     const MORE_STOP_REQUESTS = [

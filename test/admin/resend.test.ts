@@ -78,7 +78,7 @@ describe('POST /admin/events/:id/resend', () => {
 
   it('resends a failed event, and the new round can succeed where the old one failed', async () => {
     const phone = '+380502220003';
-    h.turbo.behaviour = (to) => (to === phone ? { code: 406, status: 'NOT_ALLOWED_RECIPIENT_COUNTRY' } : 'ok');
+    h.turbo.behaviour = (to) => (to === phone ? { code: 305, status: 'INVALID_PHONE' } : 'ok');
     const body = event({ phone_number: phone });
     await h.push(body);
     const failed = await h.waitForStatus(body.id as string, 'failed');

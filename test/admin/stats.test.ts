@@ -36,7 +36,7 @@ describe('GET /admin/stats', () => {
     await h.push(b);
     await h.waitForStatus(b.id as string, 'sent');
     // The SMS provider refuses the number.
-    h.turbo.behaviour = (to) => (to === '+380935550004' ? { code: 406, status: 'NOT_ALLOWED_RECIPIENT_COUNTRY' } : 'ok');
+    h.turbo.behaviour = (to) => (to === '+380935550004' ? { code: 404, status: 'NOT_ALLOWED_NUMBER_STOPLIST' } : 'ok');
     const d = event({ phone_number: '+380935550004' });
     await h.push(d);
     await h.waitForStatus(d.id as string, 'failed');
@@ -62,7 +62,7 @@ describe('GET /admin/stats', () => {
   it('explains the SMS fallbacks and the failures', async () => {
     const { today } = (await api(h, 'GET', '/admin/stats', operator.token)).json;
     expect(today.sms_fallbacks).to.deep.equal({ total: 1, reasons: [{ reason: 'viber status 6 receiverNotSubscribed', count: 1 }] });
-    expect(today.failures).to.deep.equal({ total: 1, reasons: [{ reason: 'SMS refused: turbosms 406 NOT_ALLOWED_RECIPIENT_COUNTRY', count: 1 }] });
+    expect(today.failures).to.deep.equal({ total: 1, reasons: [{ reason: 'SMS refused: turbosms 404 NOT_ALLOWED_NUMBER_STOPLIST', count: 1 }] });
   });
 
   it('counts active subscribers (the one Viber lost is no longer active) and the queue', async () => {

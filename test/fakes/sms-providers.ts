@@ -11,8 +11,12 @@ export interface DeliveredSms {
   at: number;
 }
 
-/** What the fake answers: success, an HTTP outage, no answer at all, or a provider error code. */
-export type SmsBehaviour = 'ok' | 'down' | 'hang' | { code: number; status?: string };
+/**
+ * What the fake answers: success, an HTTP outage, no answer at all, or a provider error code.
+ * TurboSMS refuses a request in its envelope, or (`recipient: true`) accepts the request and refuses
+ * the number in the recipient's entry; Twilio answers an error with the HTTP status Twilio uses for it.
+ */
+export type SmsBehaviour = 'ok' | 'down' | 'hang' | { code: number; status?: string; recipient?: boolean };
 
 /**
  * A fake TurboSMS on loopback: `POST /message/send.json`, Bearer token, JSON envelope
@@ -61,6 +65,11 @@ export class FakeTurboSms extends FakeService {
       res.end('<html>Service Unavailable</html>');
       return;
     }
+    if (behaviour !== 'ok' && behaviour.recipient) {
+      const refused = { phone: request.recipients[0], response_code: behaviour.code, message_id: null, response_status: behaviour.status ?? 'ERROR' };
+      sendJson(res, 200, { response_code: 800, response_status: 'SUCCESS_MESSAGE_ACCEPTED', response_result: [refused] });
+      return;
+    }
     if (behaviour !== 'ok') {
       sendJson(res, 200, { response_code: behaviour.code, response_status: behaviour.status ?? 'ERROR', response_result: null });
       return;
@@ -86,6 +95,8 @@ export class FakeTurboSms extends FakeService {
  */
 export class FakeTwilio extends FakeService {
   readonly delivered: DeliveredSms[] = [];
+  /** Every authenticated send request's form, as received. */
+  readonly requests: URLSearchParams[] = [];
   behaviour: (to: string) => SmsBehaviour = () => 'ok';
   /** The SMS counts as sent when the request arrives; the answer follows after this delay (sends in flight). */
   replyDelayMs = 0;
@@ -118,15 +129,21 @@ export class FakeTwilio extends FakeService {
       return;
     }
     const form = new URLSearchParams(body);
+    this.requests.push(form);
     const to = form.get('To') ?? '';
     const behaviour = this.behaviour(to);
-    if (behaviour === 'down' || behaviour === 'hang') {
+    if (behaviour === 'hang') {
+      return;
+    }
+    if (behaviour === 'down') {
       res.writeHead(503, { 'content-type': 'text/html' });
       res.end('<html>Service Unavailable</html>');
       return;
     }
     if (behaviour !== 'ok') {
-      sendJson(res, 400, { code: behaviour.code, message: behaviour.status ?? 'error', more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`, status: 400 });
+      // Twilio answers a rate limit with 429, bad credentials with 401, anything about the message with 400.
+      const status = behaviour.code === 20429 ? 429 : behaviour.code === 20003 ? 401 : 400;
+      sendJson(res, status, { code: behaviour.code, message: behaviour.status ?? 'error', more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`, status });
       return;
     }
     const sid = `SM${String(++this.counter).padStart(32, '0')}`;

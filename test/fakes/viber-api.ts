@@ -58,6 +58,11 @@ export class FakeViberApi extends FakeService {
       sendJson(res, 200, { status: 3, status_message: 'badData' });
       return;
     }
+    const refusal = refuseBody(payload);
+    if (refusal) {
+      sendJson(res, 200, { status: 3, status_message: `badData: ${refusal}`, chat_hostname: 'SN-CHAT-01_' });
+      return;
+    }
     const receiver = String(payload.receiver);
     const behaviour = this.behaviour(receiver);
     if (behaviour === 'hang') {
@@ -93,6 +98,22 @@ export class FakeViberApi extends FakeService {
     const reply = await request(webhookUrl, { method: 'POST', body: text, headers, headersTimeout: 5000, bodyTimeout: 5000 });
     return { status: reply.statusCode, body: await reply.body.text() };
   }
+}
+
+/**
+ * What a real Viber refuses in a send_message body (viber.md: sender name ≤ 28, button Text ≤ 250,
+ * a share-phone button only with min_api_version ≥ 3), or null.
+ */
+function refuseBody(payload: Record<string, unknown>): string | null {
+  const sender = payload.sender as { name?: unknown } | undefined;
+  if (typeof sender?.name !== 'string' || sender.name.length === 0 || sender.name.length > 28) return 'sender.name must be 1-28 characters';
+  const richMedia = payload.rich_media as { Buttons?: Array<Record<string, unknown>> } | undefined;
+  const keyboard = payload.keyboard as { Buttons?: Array<Record<string, unknown>> } | undefined;
+  for (const button of [...(richMedia?.Buttons ?? []), ...(keyboard?.Buttons ?? [])]) {
+    if (typeof button.Text === 'string' && button.Text.length > 250) return 'a button Text is longer than 250 characters';
+    if (button.ActionType === 'share-phone' && Number(payload.min_api_version ?? 1) < 3) return 'share-phone needs min_api_version 3';
+  }
+  return null;
 }
 
 /** Callback bodies in Viber's format, with the token unquoted. */

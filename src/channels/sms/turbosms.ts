@@ -8,8 +8,12 @@ export interface TurboSmsOptions {
   apiUrl: string;
 }
 
-/** TurboSMS codes that no retry or other provider will fix: the number itself is refused. */
-const NUMBER_REFUSED = new Set([305, 404, 406]);
+/**
+ * TurboSMS codes that no retry or other provider will fix: the number itself is refused (305 invalid
+ * phone, 404 stop list). 406 (recipient country not enabled) is the account's setting, not the
+ * number's: another provider may well deliver.
+ */
+const NUMBER_REFUSED = new Set([305, 404]);
 const ACCEPTED = new Set([800, 801, 802, 803]);
 
 interface TurboSmsReply {
@@ -25,10 +29,11 @@ export class TurboSmsProvider implements SmsProvider {
   constructor(private readonly options: TurboSmsOptions) {}
 
   async send(message: SmsMessage): Promise<SmsOutcome> {
+    const sequence = sequenceId(message.idempotencyKey);
     const body = JSON.stringify({
       recipients: [message.to.replace(/^\+/, '')],
       sms: { sender: this.options.sender, text: message.text },
-      sequence_id: sequenceId(message.idempotencyKey),
+      sequence_id: sequence,
     });
     let reply;
     try {
@@ -47,22 +52,30 @@ export class TurboSmsProvider implements SmsProvider {
     } catch {
       return { ok: false, permanent: false, reason: 'turbosms answered with something other than JSON' };
     }
-    return interpret(parsed);
+    return interpret(parsed, sequence);
   }
 }
 
-function interpret(reply: TurboSmsReply): SmsOutcome {
+/**
+ * The envelope's code says whether the request was accepted (800–803); the recipient's entry, when
+ * there is one, whether this number was (0 or 80x with a message id). Third-party clients show both
+ * shapes, and "accepted" without a recipient entry is still accepted: reading it as a failure would
+ * send the SMS again under a new key, or through the next provider.
+ */
+function interpret(reply: TurboSmsReply, sequence: number): SmsOutcome {
   const code = Number(reply.response_code);
   const recipient = reply.response_result?.[0];
-  if (ACCEPTED.has(code) && recipient) {
+  const requestAccepted = ACCEPTED.has(code) || (code === 0 && recipient !== undefined);
+  if (requestAccepted && recipient) {
     const recipientCode = Number(recipient.response_code ?? 0);
-    if (recipientCode === 0 && recipient.message_id) return { ok: true, messageId: recipient.message_id };
+    if ((recipientCode === 0 || ACCEPTED.has(recipientCode)) && recipient.message_id) return { ok: true, messageId: recipient.message_id };
     return {
       ok: false,
       permanent: NUMBER_REFUSED.has(recipientCode),
       reason: `turbosms ${recipientCode} ${recipient.response_status ?? ''}`.trim(),
     };
   }
+  if (requestAccepted) return { ok: true, messageId: `sequence:${sequence}` };
   return {
     ok: false,
     permanent: NUMBER_REFUSED.has(code),

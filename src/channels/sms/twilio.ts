@@ -10,10 +10,15 @@ export interface TwilioOptions {
 }
 
 /**
- * Twilio error codes about the recipient, which no other provider will fix: invalid number,
- * not a mobile, unsubscribed (STOP), unreachable destination.
+ * Twilio error codes about the recipient, which no other provider will fix: invalid 'To' (21211),
+ * a short code (21265), a premium number (21268), unsubscribed by STOP (21610), not a mobile
+ * (21614), a landline (21635). Codes about the route or the sender (21612 cannot route, 21407
+ * sender cannot send SMS) are left temporary: another provider may deliver.
  */
-const NUMBER_REFUSED = new Set([21211, 21214, 21217, 21407, 21610, 21612, 21614]);
+const NUMBER_REFUSED = new Set([21211, 21265, 21268, 21610, 21614, 21635]);
+
+/** A Messaging Service SID; an alphanumeric sender may also start with "MG". */
+const MESSAGING_SERVICE_SID = /^MG[0-9a-f]{32}$/i;
 
 /** Twilio Programmable Messaging: form POST to `/2010-04-01/Accounts/{sid}/Messages.json`, Basic auth. */
 export class TwilioProvider implements SmsProvider {
@@ -24,7 +29,7 @@ export class TwilioProvider implements SmsProvider {
   async send(message: SmsMessage): Promise<SmsOutcome> {
     const { accountSid, authToken, from, apiUrl } = this.options;
     const form = new URLSearchParams({ To: message.to, Body: message.text });
-    form.set(from.startsWith('MG') ? 'MessagingServiceSid' : 'From', from);
+    form.set(MESSAGING_SERVICE_SID.test(from) ? 'MessagingServiceSid' : 'From', from);
     let reply;
     try {
       reply = await post(`${apiUrl}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`, form.toString(), {

@@ -27,6 +27,13 @@ export const VIBER_STATUS: Record<number, string> = {
   13: 'apiVersionNotSupported',
   14: 'incompatibleWithVersion',
   15: 'publicAccountNotAuthorized',
+  16: 'inchatReplyMessageNotAllowed',
+  17: 'publicAccountIsNotInline',
+  18: 'noPublicChat',
+  19: 'cannotSendBroadcast',
+  20: 'broadcastNotAllowed',
+  21: 'unsupportedCountry',
+  22: 'paymentUnsupported',
   23: 'freeMessagesExceeded',
   24: 'noBalance',
 };

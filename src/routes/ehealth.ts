@@ -3,10 +3,10 @@ import type { Context } from 'koa';
 import type { Database } from '../db/database';
 import type { EventIngestor } from '../delivery/ingest';
 import { eventView } from '../delivery/status';
+import type { PushChecker } from '../ehealth/push-checker';
 import { verifyEhealthSignature } from '../ehealth/signature';
 import { readRawBody } from '../http/body';
 import { HttpError } from '../http/errors';
-import type { PushChecker } from '../ehealth/push-checker';
 
 export interface EhealthRouteDeps {
   secret: string | undefined;

@@ -89,9 +89,10 @@ export class Conversation {
     const subscriber = await this.deps.db.manager.findOneBy(ViberSubscriber, { viberId: user.id });
     if (!isVerified(subscriber)) return { sender, ...askForPhone(t('bot:welcome'), t) };
     const phone = displayPhone(subscriber.phone as string);
+    // Opening the chat is not subscribing: after `unsubscribed`, codes go by SMS until the user writes.
     const message = subscriber.optedOut
       ? textWithResume(t('bot:welcome_back_opted_out', { phone }), t)
-      : withMenu(t('bot:welcome_back', { phone }), t);
+      : withMenu(t(subscriber.active ? 'bot:welcome_back' : 'bot:welcome_back_unsubscribed', { phone }), t);
     return { sender, ...message };
   }
 

@@ -176,6 +176,19 @@ describe('subscribing by phone', () => {
     expect(welcome.keyboard.Buttons.map((b: any) => b.ActionBody)).to.deep.equal(['Отримувати у Viber']);
   });
 
+  it('welcomes back a user who unsubscribed in Viber saying codes went by SMS until they write', async () => {
+    const user = 'unsub-22';
+    const phone = '+380681000022';
+    await h.bindPhone(user, phone);
+    await h.viber.callback(h.webhook, viberCallbacks.unsubscribed(user, h.nextToken()));
+    const reply = await h.viber.callback(h.webhook, viberCallbacks.conversationStarted(user, h.nextToken(), 'uk'));
+    const welcome = JSON.parse(reply.body);
+    expect(welcome.text).to.contain('SMS').and.not.contain('надходять сюди');
+    const body = event({ phone_number: phone });
+    await h.push(body);
+    await h.waitForChannel(body.id as string, 'sms');
+  });
+
   it('reads a code typed with words or punctuation around it, and a code of the wrong length costs no try', async () => {
     const user = 'bind-13';
     const phone = '+380681000013';

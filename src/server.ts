@@ -140,6 +140,9 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
         // Still listening while the sends in flight finish: a push meanwhile gets a 503 that tells
         // eHealth to retry (not a refused or reset connection), and /readyz answers 503.
         accepting = false;
+        // Every answer from now on closes its connection, so that few keep-alive connections sit idle
+        // (to be reset under a client's next request) when the listener closes.
+        server.on('request', (_req, res) => res.setHeader('connection', 'close'));
         await worker.stop();
         await retention.stop();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -202,7 +202,7 @@ describe('crash safety of the server process', function () {
       }
       // While the send in flight finishes, the instance still answers: not ready, and no new pushes.
       const ready = await request(`${server.url}/readyz`);
-      expect(ready.statusCode).to.equal(503);
+      expect([ready.statusCode, ready.headers.connection]).to.deep.equal([503, 'close']);
       expect(await ready.body.json()).to.include({ status: 'not_ready', worker: 'stopped' });
       const late = await request(`${server.url}/ehealth/events`, { method: 'POST', body: '{}' });
       expect([late.statusCode, late.headers.connection]).to.deep.equal([503, 'close']);

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import i18next, { type TFunction, type i18n } from 'i18next';
+import { findProjectPath } from './project-files';
 
 export type Language = 'uk' | 'en';
 export const LANGUAGES: readonly Language[] = ['uk', 'en'];
@@ -11,12 +12,9 @@ export function languageFor(viberLanguage: string | null | undefined): Language 
 }
 
 function findLocalesDir(): string {
-  // Works from src/ (tsx) and from dist/src/ (compiled) alike.
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'locales');
-    if (existsSync(join(candidate, 'uk'))) return candidate;
-    if (dirname(dir) === dir) throw new Error('locales/ not found: run Vistka from its project folder.');
-  }
+  const uk = findProjectPath(join('locales', 'uk'), __dirname);
+  if (!uk) throw new Error('locales/ not found: run Vistka from its project folder.');
+  return dirname(uk);
 }
 
 /** Reads `locales/<lang>/<namespace>.json` synchronously: the texts are needed before the first request. */

@@ -5,7 +5,8 @@
  * which starts a named section (test.tsv uses it to keep the shared dev set apart from our own questions).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { findProjectPath } from '../project-files';
 import { INTENTS, type Intent } from './intents';
 
 export interface LabelledUtterance {
@@ -18,12 +19,10 @@ export interface LabelledUtterance {
 }
 
 /**
- * Folder holding train.tsv and test.tsv. Next to this file when run from source (tsx, mocha); when run from the
- * compiled dist/src/nlu/, tsc has not copied the .tsv files, so the source folder is used from there.
+ * Folder holding train.tsv and test.tsv. Next to this file when run from source (tsx, mocha); tsc does not copy
+ * the .tsv files, so compiled code finds the source folder above it (or above the working directory).
  */
-export const NLU_DATA_DIR = [join(__dirname, 'data'), join(__dirname, '..', '..', '..', 'src', 'nlu', 'data')].find(
-  (dir) => existsSync(join(dir, 'train.tsv')),
-) ?? join(__dirname, 'data');
+export const NLU_DATA_DIR = dirname(findProjectPath(join('src', 'nlu', 'data', 'train.tsv'), __dirname) ?? join(__dirname, 'data', 'train.tsv'));
 
 const SECTION_MARKER = /^#\s*@section\s+(\S+)/;
 

@@ -166,13 +166,20 @@ export class Database {
     next();
   }
 
-  /** True when a trivial query answers. */
-  async isUsable(): Promise<boolean> {
+  /** True when a trivial query answers within `withinMs` (a hung database is not usable either). */
+  async isUsable(withinMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), withinMs);
+    });
+    const answered = this.source.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
     try {
-      await this.source.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answered, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -184,12 +191,43 @@ export class Database {
   }
 }
 
+/** Any number: the advisory lock that lets one instance at a time run the migrations. */
+const MIGRATION_LOCK = 7_413_020_250;
+
+/**
+ * Runs the migrations. On PostgreSQL, instances starting together take turns under an advisory lock:
+ * the first migrates, the others then find nothing left to do (without it all but one crashed on
+ * "relation already exists").
+ */
+async function migrate(source: DataSource, kind: DatabaseConfig['kind']): Promise<void> {
+  if (kind !== 'postgres') {
+    await source.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const lock = source.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await source.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
 /** Opens the database and brings its schema up to date with the migrations (never `synchronize`). */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const common = { entities: ENTITIES, migrations, synchronize: false, logging: false } as const;
   const source =
     config.kind === 'postgres'
-      ? new DataSource({ ...common, type: 'postgres', url: config.url, extra: { max: 20 } })
+      ? new DataSource({
+          ...common,
+          type: 'postgres',
+          url: config.url,
+          // A PostgreSQL that stops answering (hung, partitioned) must fail requests, not hold them:
+          // a connection is given 5 s, a query 30 s (retention's longest passes take far less).
+          extra: { max: 20, connectionTimeoutMillis: 5000, query_timeout: 30_000, keepAlive: true },
+        })
       : new DataSource({
           ...common,
           type: 'better-sqlite3',
@@ -209,7 +247,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         });
   await source.initialize();
   try {
-    await source.runMigrations({ transaction: 'each' });
+    await migrate(source, config.kind);
   } catch (error) {
     await source.destroy();
     throw error;

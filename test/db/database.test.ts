@@ -1,0 +1,37 @@
+import { expect } from 'chai';
+import { openDatabase, type Database } from '../../src/db/database';
+import { migrations } from '../../src/db/migrations';
+import { freshPostgresDatabase, onPostgres, TEST_POSTGRES_URL, type TestDatabase } from '../helpers/databases';
+
+describe('the database on PostgreSQL', function () {
+  this.timeout(60_000);
+  let fresh: TestDatabase;
+  const opened: Database[] = [];
+  before(async function () {
+    if (!onPostgres) this.skip();
+    fresh = await freshPostgresDatabase(TEST_POSTGRES_URL as string);
+  });
+  after(async () => {
+    await Promise.all(opened.map((db) => db.close()));
+    await fresh?.drop();
+  });
+
+  it('lets three instances start at the same moment on an empty database: one migrates, all come up', async () => {
+    const results = await Promise.allSettled([1, 2, 3].map(() => openDatabase({ kind: 'postgres', url: fresh.url })));
+    for (const result of results) if (result.status === 'fulfilled') opened.push(result.value);
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).to.deep.equal(['ok', 'ok', 'ok']);
+    const applied = await opened[0].source.query('SELECT name FROM migrations');
+    expect(applied).to.have.length(migrations.length);
+  });
+
+  it('is not usable when it does not answer in time, and says so within that time', async () => {
+    const db = opened[0];
+    // Every connection of the pool busy: a health query has to wait, as on a hung server.
+    const busy = Array.from({ length: 20 }, () => db.source.query('SELECT pg_sleep(3)'));
+    const startedAt = Date.now();
+    expect(await db.isUsable(300)).to.equal(false);
+    expect(Date.now() - startedAt).to.be.below(1500);
+    await Promise.all(busy);
+    expect(await db.isUsable(300)).to.equal(true);
+  });
+});

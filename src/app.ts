@@ -7,11 +7,11 @@ import type { Logger } from './logger';
  * The HTTP application: JSON errors around a set of routers. Each router is a thin adapter (auth,
  * parse, validate, hand over); nothing below this file knows it runs under Koa.
  */
-export function createApp(routers: Router[], logger: Logger): Koa {
+export function createApp(routers: Router[], logger: Logger, unavailable?: (error: unknown) => boolean): Koa {
   const app = new Koa();
   app.proxy = true;
   app.silent = true;
-  app.use(jsonErrors(logger));
+  app.use(jsonErrors(logger, unavailable));
   // Mounted on one root, their routes are matched in one pass: a request no longer walks a chain of
   // routers (and their allowedMethods) before reaching its own, which cost ~5 % of a push's CPU.
   const root = new Router();

@@ -74,6 +74,18 @@ const WAIT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 
  * The Prometheus side. Counters are per instance (sum them over instances); the queue gauges are
  * read from the shared database, so every instance reports the same outbox (take the max).
  */
+/** How long a scrape waits for the queue query. */
+const QUEUE_STATS_TIMEOUT_MS = 2000;
+
+/** `work`'s result, or null when it fails or takes longer than `ms`. */
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([work.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
+
 export class PrometheusMetrics implements DeliveryMetrics {
   /** Its own registry, so two servers in one process (tests) never share a counter. */
   readonly registry = new Registry();
@@ -143,20 +155,31 @@ export class PrometheusMetrics implements DeliveryMetrics {
     });
 
     // The queue gauges of one scrape share one query: the registry collects them all at once, so
-    // the first starts it and the others join it while it runs.
-    let pending: Promise<QueueStats> | null = null;
-    const stats = (): Promise<QueueStats> => {
-      pending ??= queueStats(now()).finally(() => {
+    // the first starts it and the others join it while it runs. When the database does not answer
+    // (within 2 s), the scrape still succeeds: the queue gauges keep their last values and
+    // vistka_database_up says 0, so monitoring sees the outage instead of losing every metric.
+    let pending: Promise<QueueStats | null> | null = null;
+    const stats = (): Promise<QueueStats | null> => {
+      pending ??= withinMs(queueStats(now()), QUEUE_STATS_TIMEOUT_MS).finally(() => {
         pending = null;
       });
       return pending;
     };
     new Gauge({
+      name: 'vistka_database_up',
+      help: 'Whether the database answered the queue query of this scrape (1) or not (0)',
+      registers,
+      async collect() {
+        this.set((await stats()) ? 1 : 0);
+      },
+    });
+    new Gauge({
       name: 'vistka_queue_jobs',
       help: 'Jobs in the outbox, due or waiting for their time (shared by all instances)',
       registers,
       async collect() {
-        this.set((await stats()).total);
+        const queue = await stats();
+        if (queue) this.set(queue.total);
       },
     });
     new Gauge({
@@ -165,9 +188,10 @@ export class PrometheusMetrics implements DeliveryMetrics {
       labelNames: ['step'],
       registers,
       async collect() {
-        const { dueByStep } = await stats();
+        const queue = await stats();
+        if (!queue) return;
         this.reset();
-        for (const [step, count] of Object.entries(dueByStep)) this.set({ step }, count);
+        for (const [step, count] of Object.entries(queue.dueByStep)) this.set({ step }, count);
       },
     });
     new Gauge({
@@ -175,8 +199,8 @@ export class PrometheusMetrics implements DeliveryMetrics {
       help: 'How long the oldest due job has been due: the backlog of the workers (0 when none)',
       registers,
       async collect() {
-        const { oldestDueAt } = await stats();
-        this.set(oldestDueAt === null ? 0 : Math.max(0, (now() - oldestDueAt) / 1000));
+        const queue = await stats();
+        if (queue) this.set(queue.oldestDueAt === null ? 0 : Math.max(0, (now() - queue.oldestDueAt) / 1000));
       },
     });
   }

@@ -14,6 +14,7 @@ import { ViberApi } from './channels/viber/api';
 import { ViberChannel } from './channels/viber/channel';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
+import { isDatabaseUnavailable } from './db/unavailable';
 import { Cascade } from './delivery/cascade';
 import { EventIngestor } from './delivery/ingest';
 import { JobQueue, type JobStep } from './delivery/jobs';
@@ -112,7 +113,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     viberRoutes(config.viber.authToken, bot?.inbox ?? null),
     adminRoutes({ db, adminToken: config.adminToken, now, wake, viberOn: viber !== null, logger }),
   ];
-  const app = createApp(routers, logger);
+  const app = createApp(routers, logger, isDatabaseUnavailable);
   const server = createHttpServer(app, options.requestTimeoutMs);
   server.listen(config.port, config.host);
   await once(server, 'listening');

@@ -29,10 +29,11 @@ const STATUS_CODES: Record<number, [string, string]> = {
 };
 
 /**
- * Turns every error into a JSON answer: an HttpError into its own status, anything else into a 500
- * that is logged (with the stack) but never shown to the client.
+ * Turns every error into a JSON answer: an HttpError into its own status; an error that `unavailable`
+ * recognises (the database cannot work right now) into a 503 with Retry-After, logged; anything
+ * else into a 500 that is logged (with the stack) but never shown to the client.
  */
-export function jsonErrors(logger: Logger) {
+export function jsonErrors(logger: Logger, unavailable: (error: unknown) => boolean = () => false) {
   return async function jsonErrorsMiddleware(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
@@ -47,6 +48,13 @@ export function jsonErrors(logger: Logger) {
         ctx.status = error.status;
         ctx.body = errorBody(error.code, error.message, error.fields);
         for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
+        return;
+      }
+      if (unavailable(error)) {
+        logger.error({ err: error, method: ctx.method, path: ctx.path }, 'the database is unavailable: answered 503');
+        ctx.status = 503;
+        ctx.body = errorBody('unavailable', 'The database is not answering right now, so the request may not have been completed. Retry it shortly (a push retried with the same id and body is answered once).');
+        ctx.set('retry-after', '5');
         return;
       }
       logger.error({ err: error, method: ctx.method, path: ctx.path }, 'unhandled error');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { sleep, waitFor } from '../fakes/http';
 import { viberCallbacks } from '../fakes/viber-api';
 import { event, Harness } from '../helpers/harness';
+import { PrometheusMetrics, type QueueStats } from '../../src/metrics';
 
 /** The value of one sample of a Prometheus text exposition, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -89,5 +90,24 @@ describe('GET /metrics', () => {
     expect(sample(text, 'vistka_queue_oldest_due_seconds')).to.be.within(0.25, 5);
     await h.restart();
     await waitFor('an empty outbox', async () => (await h.vistka.queue.depth()) === 0);
+  });
+});
+
+describe('the metrics while the database does not answer', () => {
+  it('still renders every other metric, keeps the last queue figures and says vistka_database_up 0', async () => {
+    let answer: () => Promise<QueueStats> = async () => ({ total: 7, dueByStep: { dispatch: 3 }, oldestDueAt: null });
+    const metrics = new PrometheusMetrics(() => answer());
+    metrics.pushReceived('verification', 'accepted');
+    expect(sample((await metrics.render()).body, 'vistka_database_up')).to.equal(1);
+    for (const failing of [() => Promise.reject(new Error('connection terminated')), () => new Promise<QueueStats>(() => undefined)]) {
+      answer = failing;
+      const startedAt = Date.now();
+      const { body } = await metrics.render();
+      expect(Date.now() - startedAt).to.be.below(3000);
+      expect(sample(body, 'vistka_database_up')).to.equal(0);
+      expect(sample(body, 'vistka_queue_jobs')).to.equal(7);
+      expect(sample(body, 'vistka_pushes_total', { type: 'verification', outcome: 'accepted' })).to.equal(1);
+      expect(body).to.match(/^process_cpu_user_seconds_total /m);
+    }
   });
 });

@@ -1,0 +1,57 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
+import { expect } from 'chai';
+import { request } from 'undici';
+import { createApp } from '../../src/app';
+import { isDatabaseUnavailable } from '../../src/db/unavailable';
+import { createLogger } from '../../src/logger';
+
+/** What a driver throws, as TypeORM wraps it (QueryFailedError keeps it as driverError). */
+const wrapped = (driverError: object) => Object.assign(new Error('query failed'), { driverError });
+
+describe('isDatabaseUnavailable', () => {
+  it('recognises a database that cannot work right now', () => {
+    for (const error of [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Query read timeout'),
+      wrapped({ code: '57P01', message: 'terminating connection due to administrator command' }),
+      wrapped({ code: '08006', message: 'connection failure' }),
+      wrapped({ code: 'SQLITE_BUSY', message: 'database is locked' }),
+      wrapped({ code: 'SQLITE_FULL', message: 'database or disk is full' }),
+    ]) {
+      expect(isDatabaseUnavailable(error), String((error as Error).message)).to.equal(true);
+    }
+  });
+
+  it('leaves bugs and bad queries to be 500s', () => {
+    for (const error of [new TypeError("Cannot read properties of undefined (reading 'id')"), wrapped({ code: '42P01', message: 'relation "x" does not exist' }), wrapped({ code: 'SQLITE_CONSTRAINT_UNIQUE' }), null, 'text']) {
+      expect(isDatabaseUnavailable(error), String(error)).to.equal(false);
+    }
+  });
+
+  it('makes the app answer 503 with Retry-After and a JSON body, where a bug gets a 500', async () => {
+    const router = new Router();
+    router.get('/down', () => {
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    });
+    router.get('/bug', () => {
+      throw new TypeError('oops');
+    });
+    const server = createApp([router], createLogger('silent'), isDatabaseUnavailable).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const down = await request(`${origin}/down`);
+      expect([down.statusCode, down.headers['retry-after']]).to.deep.equal([503, '5']);
+      expect(((await down.body.json()) as { error: { code: string } }).error.code).to.equal('unavailable');
+      const bug = await request(`${origin}/bug`);
+      expect(bug.statusCode).to.equal(500);
+      await bug.body.dump();
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { withinMs } from './time-limit';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -76,15 +77,6 @@ const WAIT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 
  */
 /** How long a scrape waits for the queue query. */
 const QUEUE_STATS_TIMEOUT_MS = 2000;
-
-/** `work`'s result, or null when it fails or takes longer than `ms`. */
-function withinMs<T>(work: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  return Promise.race([work.catch(() => null), late]).finally(() => clearTimeout(timer));
-}
 
 export class PrometheusMetrics implements DeliveryMetrics {
   /** Its own registry, so two servers in one process (tests) never share a counter. */

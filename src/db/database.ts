@@ -12,6 +12,7 @@ import { StaffMember } from '../entities/StaffMember';
 import { StaffToken } from '../entities/StaffToken';
 import { ViberCallback } from '../entities/ViberCallback';
 import { ViberSubscriber } from '../entities/ViberSubscriber';
+import { withinMs } from '../time-limit';
 import { Checkpointer } from './checkpointer';
 import { migrations } from './migrations';
 import { WalSync } from './wal-sync';
@@ -166,21 +167,9 @@ export class Database {
     next();
   }
 
-  /** True when a trivial query answers within `withinMs` (a hung database is not usable either). */
-  async isUsable(withinMs = 2000): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), withinMs);
-    });
-    const answered = this.source.query('SELECT 1').then(
-      () => true,
-      () => false,
-    );
-    try {
-      return await Promise.race([answered, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** True when a trivial query answers within `ms` (a hung database is not usable either). */
+  async isUsable(ms = 2000): Promise<boolean> {
+    return (await withinMs(this.source.query('SELECT 1').then(() => true), ms)) ?? false;
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@
  * model without touching callers. The layers, in order:
  * 1. normalisation (case, apostrophes, Latin look-alikes, punctuation) and timid typo correction;
  * 2. deterministic unsubscribe rules, so "stop writing to me" always wins;
- * 3. a closed list of greetings and bot commands ("привіт", "/start", "меню") → help;
+ * 3. a closed list of greetings and bot commands ("привіт", "/start", "меню"), and "чим можете допомогти?" → help;
  * 4. definition and price questions ("що таке рецепт", "скільки коштує аналіз") → unknown;
  * 5. the NLP.js model on the words that carry meaning (greetings and filler removed, English plurals folded, see
  *    english.ts), trusted above a threshold and, for an in-scope answer, only when some word is typical of such
@@ -20,7 +20,7 @@ import { foldEnglishWords } from './english';
 import { removeFillerWords } from './filler-words';
 import { InScopeEvidence } from './in-scope-evidence';
 import { FuzzyPhraseMatcher } from './fuzzy-matcher';
-import { greetingVocabulary, isGreetingOrCommand, withoutGreeting } from './greeting-rules';
+import { asksWhatBotCanDo, greetingVocabulary, isGreetingOrCommand, withoutGreeting } from './greeting-rules';
 import { INTENTS, isDataIntent, type Intent } from './intents';
 import { NlpjsIntentModel, NLPJS_NONE } from './nlpjs-model';
 import { normalizeText, tokenize } from './normalize';
@@ -114,7 +114,7 @@ export class LayeredIntentClassifier implements IntentClassifier {
     if (matchUnsubscribeKeyword(prepared)) {
       return { intent: 'unsubscribe', score: 1, source: 'unsubscribe-rule', prepared };
     }
-    if (isGreetingOrCommand(corrected)) return { intent: 'help', score: 1, source: 'greeting-rule', prepared };
+    if (isGreetingOrCommand(corrected) || asksWhatBotCanDo(prepared)) return { intent: 'help', score: 1, source: 'greeting-rule', prepared };
     if (matchOutOfScopeRule(prepared)) return { intent: 'unknown', score: 1, source: 'out-of-scope-rule', prepared };
 
     const content = meaningfulWords(corrected);

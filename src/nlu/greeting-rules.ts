@@ -11,10 +11,11 @@
 /** Greetings, in the spellings people type. */
 const GREETINGS: ReadonlySet<string> = new Set([
   // Ukrainian
-  'привіт', 'привітик', 'привітулі', 'вітаю', 'вітання', 'вітаємо', 'здрастуйте', 'здрастє', 'здрасті',
+  'привіт', 'привітик', 'привітики', 'привітулі', 'привітулька', 'привітульки', 'вітаю', 'вітання', 'вітаннячко',
+  'вітаємо', 'здрастуйте', 'здрастє', 'здрасті',
   'здоров', 'здорові', 'здоровенькі', 'добрий', 'доброго', 'доброї', 'добридень', 'добривечір',
   // Russian and surzhyk
-  'привет', 'приветик', 'приветствую', 'здравствуйте', 'здравствуй', 'здрасте', 'здрасьте', 'добрый', 'доброе',
+  'привет', 'приветик', 'приветики', 'приветствую', 'здравствуйте', 'здравствуй', 'здрасте', 'здрасьте', 'добрый', 'доброе',
   'доброй',
   // borrowed
   'hi', 'hello', 'hey', 'hallo', 'хай', 'хелоу', 'хеллоу', 'хелло', 'салют', 'алло', 'ало',
@@ -49,7 +50,17 @@ const COMPANION_WORDS: ReadonlySet<string> = new Set([
   // English: "help me", "hi there", "hello everyone", "hey bot"
   'me', 'there', 'all', 'everyone', 'bot',
   'а', 'і', 'ну',
+  // "здоровенькі були", "здорові будьте"
+  'були', 'будьте',
 ]);
+
+/** "чим можете допомогти?", "чим ви мені допоможете", "чем можешь помочь": asking what the bot can do. */
+const WHAT_CAN_YOU_DO = /(?:^| )ч[иеі]м (?:[^ ]+ ){0,3}(?:допомогти|допоможете|допоможеш|помочь|поможете|поможешь)(?= |$)/;
+
+/** True when the message asks what the bot can help with. */
+export function asksWhatBotCanDo(normalized: string): boolean {
+  return WHAT_CAN_YOU_DO.test(normalized);
+}
 
 /** True when the message is nothing but a greeting or a menu/help command. */
 export function isGreetingOrCommand(tokens: readonly string[]): boolean {

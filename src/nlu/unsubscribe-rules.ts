@@ -33,7 +33,8 @@ const SEND_IMPERATIVE =
 
 /** Infinitives that follow "досить / не треба / хватит …". */
 const SEND_INFINITIVE =
-  '(?:писа|надсила|присила|присыла|слати|слать|відправля|отправля|спам|турбува|беспоко|тревож|розсил|рассыл|' +
+  '(?:писа|надсила|присила|присыла|слати|слать|відправля|отправля|скида|скидыва|кида|спам|турбува|беспоко|тревож|' +
+  'розсил|рассыл|' +
   'повідомл|сповіщ|сообщ|уведомл|смс|sms)';
 
 /** Infinitives of sending that, negated, make a request: "не надсилати", "не присылать". */
@@ -78,10 +79,12 @@ const NOT_A_QUESTION = '(?<!(?:^| )(?:чи|хіба|хиба|разве|неуж
 
 /**
  * Infinitives that change the meaning of "не треба …": "код не треба вводити" asks how to use a code. Verbs of
- * receiving and seeing ("не хочу бачити ваші рецепти") keep the stop meaning, so they are allowed.
+ * receiving, seeing and sending ("не хочу бачити ваші рецепти", "не треба мені сюди направлення слати") keep the
+ * stop meaning, so they are allowed.
  */
 const OTHER_INFINITIVE =
-  '(?!(?:отримува|одержува|получа|бачи|видет|чита|приходи)[^ ]* )[^ ]*(?:ти|ть|тись|тися|ться|чь)';
+  '(?!(?:отримува|одержува|получа|бачи|видет|чита|приходи|надсила|присила|присыла|слати|слать|скида|скидыва|кида|' +
+  'писа|відправля|отправля)[^ ]* )[^ ]*(?:ти|ть|тись|тися|ться|чь)';
 /** Up to three words between "не треба" and the data, none of them such an infinitive nor "щоб" (a new clause). */
 const NEEDED_GAP = `(?:(?!${OTHER_INFINITIVE} |щоб |шоб |чтобы |чтоб )[^ ]+ ){0,3}`;
 /** The data word, and not followed by an infinitive of another kind ("код не треба вводити"). */
@@ -148,7 +151,7 @@ export const UNSUBSCRIBE_RULES: readonly UnsubscribeRule[] = [
   // "мені не надсилають коди" (they don't send me codes) asks for the data.
   { name: 'negated-send-infinitive', pattern: new RegExp(`${W}н[еэ] (?:[^ ]+ )?${NEGATED_INFINITIVE}(?= |$)`) },
   // "не треба мені писати", "досить надсилати", "хватит присылать сообщения".
-  { name: 'enough-sending', pattern: new RegExp(`${W}${ENOUGH} ${gap(2)}${SEND_INFINITIVE}`) },
+  { name: 'enough-sending', pattern: new RegExp(`${W}${ENOUGH} ${gap(3)}${SEND_INFINITIVE}`) },
   // "не хочу отримувати повідомлення", "не хочу більше розсилку".
   {
     name: 'do-not-want-messages',

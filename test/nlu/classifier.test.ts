@@ -75,6 +75,12 @@ describe('nlu/classifier', () => {
       }
     });
 
+    it('takes diminutive greetings, "здоровенькі були" and "чим можете допомогти" as help, never data', async () => {
+      for (const text of ['вітаннячко', 'привітулька', 'здоровенькі були', 'чим можете допомогти', 'чим ви мені допоможете?', 'чем можешь помочь']) {
+        expect((await classifier.classify(text)).intent, text).to.equal('help');
+      }
+    });
+
     it('understands typed English questions', async () => {
       const cases: Array<[string, string]> = [
         ['my prescriptions', 'prescriptions'],

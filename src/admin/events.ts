@@ -118,7 +118,7 @@ export async function resendEvent(manager: EntityManager, id: string, now: numbe
   if (!event) return { kind: 'not_found' };
   if (event.phone === null) return { kind: 'no_phone' };
   if (event.expiresAt !== null && event.expiresAt <= now) return { kind: 'expired', expiresAt: event.expiresAt };
-  if (event.code === null && requiresCode(event.type as EventType)) return { kind: 'no_code' };
+  if (event.erasedAt !== null || (event.code === null && requiresCode(event.type as EventType))) return { kind: 'no_code' };
   // A held job is mid-send: replacing it now could put two messages on the patient's phone.
   const job = await manager.findOneBy(Job, { id });
   if (job && job.lockedUntil !== null && job.lockedUntil > now) return { kind: 'busy' };

@@ -71,6 +71,10 @@ export class EhealthEvent {
   @Column({ type: 'integer', default: 0 })
   round!: number;
 
+  /** When retention erased the code, details and name (null while they are kept). */
+  @Column({ name: 'erased_at', type: 'bigint', nullable: true, transformer: epochMs })
+  erasedAt!: number | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
 

@@ -36,12 +36,12 @@ export class Retention {
     // The WHERE clause repeats idx_events_erasable's expression and condition word for word, so that
     // both databases walk only the rows that still hold something to erase.
     const eventsErased = await this.inBatches(
-      `UPDATE events SET code = NULL, details = NULL, patient_name = NULL, updated_at = ?
+      `UPDATE events SET code = NULL, details = NULL, patient_name = NULL, erased_at = ?, updated_at = ?
         WHERE id IN (SELECT id FROM events
                       WHERE COALESCE(expires_at, created_at) < ?
                         AND (code IS NOT NULL OR details IS NOT NULL OR patient_name IS NOT NULL)
                       LIMIT ${BATCH})`,
-      [now, cutoff],
+      [now, now, cutoff],
     );
     const viberCallbacks = await this.inBatches(
       `DELETE FROM viber_callbacks WHERE key IN (SELECT key FROM viber_callbacks WHERE at < ? LIMIT ${BATCH})`,

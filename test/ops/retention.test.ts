@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pino from 'pino';
+import { resendEvent } from '../../src/admin/events';
 import { DeliveryAttempt } from '../../src/entities/DeliveryAttempt';
 import { EhealthEvent } from '../../src/entities/EhealthEvent';
 import { PendingReceipt } from '../../src/entities/PendingReceipt';
@@ -42,11 +43,13 @@ describe('retention', () => {
     const byId = new Map(rows.map((row) => [row.id, row]));
     for (const id of [expiredLongAgo.id, noExpiry.id] as string[]) {
       const row = byId.get(id) as EhealthEvent;
-      expect([row.code, row.details, row.patientName], id).to.deep.equal([null, null, null]);
+      expect([row.code, row.details, row.patientName, row.erasedAt], id).to.deep.equal([null, null, null, later]);
       expect([row.status, row.channel, row.type, row.phone]).to.deep.equal(['sent', 'sms', 'medication_request', row.phone]);
     }
     const kept = byId.get(stillValid.id as string) as EhealthEvent;
-    expect(kept.code).to.equal('5102');
+    expect([kept.code, kept.erasedAt]).to.deep.equal(['5102', null]);
+    // Nothing worth sending is left of an erased event: a staff resend is refused, not an SMS without its code.
+    expect(await h.vistka.db.tx((manager) => resendEvent(manager, noExpiry.id as string, later))).to.deep.equal({ kind: 'no_code' });
     expect(kept.details).to.contain('Амоксицилін');
     // The delivery timeline stays for the statistics, and eHealth can still read the status.
     expect(await h.vistka.db.manager.countBy(DeliveryAttempt, { eventId: expiredLongAgo.id as string })).to.equal(1);

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { execute, marks, select } from '../db/sql';
-import { type IncomingEvent, eventFingerprint } from '../ehealth/event';
+import type { IncomingEvent } from '../ehealth/event';
 import type { EventStatus } from '../entities/EhealthEvent';
 import { type DeliveryMetrics, noMetrics } from '../metrics';
 
@@ -71,9 +71,9 @@ export class EventIngestor {
 
   /**
    * Resolves once the event is durably stored (or found to be a duplicate or a conflict). The
-   * fingerprint may come with the event, computed where it was checked (push-checker.ts).
+   * fingerprint comes with the event, computed where it was checked (checkPush).
    */
-  submit(event: IncomingEvent, fingerprint: string = eventFingerprint(event)): Promise<IngestOutcome> {
+  submit(event: IncomingEvent, fingerprint: string): Promise<IngestOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, fingerprint, resolve, reject });
       if (!this.writing) {

@@ -44,6 +44,25 @@ describe('the admin API on bad input', () => {
     }
   });
 
+  it('asks for a token before telling whether an admin path exists', async () => {
+    for (const [method, path] of [['GET', '/admin/nothing-here'], ['GET', '/admin'], ['DELETE', '/admin/stats'], ['PUT', '/admin/staff/x/y/z']]) {
+      const anonymous = await api(h, method, path, null);
+      expect(anonymous.status, `${method} ${path}`).to.equal(401);
+      expect(anonymous.json.error.code).to.equal('unauthorized');
+    }
+    const unknown = await call('GET', '/admin/nothing-here');
+    expect(unknown.status).to.equal(404);
+    expect(unknown.json.error.code).to.equal('not_found');
+    const wrongMethod = await call('DELETE', '/admin/stats');
+    expect(wrongMethod.status).to.equal(405);
+    expect(String(wrongMethod.headers.allow)).to.contain('GET');
+    const before = await lastAuditId(h);
+    await call('GET', '/admin/subscribers/+380671234567/extra');
+    const [line] = await auditSince(h, before);
+    expect(line.outcome).to.equal('not_found');
+    expect(JSON.stringify(line)).not.to.contain('671234567');
+  });
+
   it('names an unknown note format or language', async () => {
     const body = event({ phone_number: null });
     await h.push(body);

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, readDotEnv } from '../config';
+import { ConfigError, type DatabaseConfig, loadConfig, readDotEnv } from '../config';
 import { type Database, openDatabase } from '../db/database';
 import { type AuditOutcome, appendAudit, listAudit, targets } from './audit';
 import { createStaff, issueToken, listStaff, parseStaffInput, removeStaff } from './staff';
@@ -30,6 +32,8 @@ export interface CliIo {
 export type ExitCode = 0 | 1 | 2;
 
 class Usage extends Error {}
+/** A command that cannot be carried out here: exit 1 with its message. */
+class Refusal extends Error {}
 
 /** Runs one admin command against the configured database and returns the exit code. */
 export async function runAdminCli(argv: string[], env: Record<string, string | undefined>, io: CliIo, now: () => number = Date.now): Promise<ExitCode> {
@@ -66,7 +70,7 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
         });
         noRepeatedOptions(tokens);
         if (values.name === undefined || values.role === undefined) throw new Usage('create-staff: --name and --role are required');
-        db = await openDatabase(config.database);
+        db = await open(config.database, io, true);
         let input;
         try {
           input = parseStaffInput({ name: values.name, role: values.role, viber_id: values['viber-id'] });
@@ -98,7 +102,7 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
       case 'remove-staff': {
         const id = onePositional(rest, '<staff-id>');
         if (!UUID.test(id)) throw new Usage(`${command}: <staff-id> must be a staff id (a UUID, see list-staff)`);
-        db = await openDatabase(config.database);
+        db = await open(config.database, io, false);
         const database = db;
         const action = command === 'issue-token' ? 'token.issue' : 'staff.delete';
         const result = await database.tx(async (manager) => {
@@ -121,7 +125,7 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
       }
       case 'list-staff': {
         noArguments(rest, command);
-        db = await openDatabase(config.database);
+        db = await open(config.database, io, false);
         const staff = await listStaff(db.manager);
         await audit('staff.list', 'ok', null);
         print({ staff });
@@ -129,7 +133,7 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
       }
       case 'stats': {
         noArguments(rest, command);
-        db = await openDatabase(config.database);
+        db = await open(config.database, io, false);
         const stats = await collectStats(db.manager, now());
         await audit('stats.view', 'ok', null);
         print(stats);
@@ -140,7 +144,7 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
         noRepeatedOptions(tokens);
         const limit = values.limit === undefined ? 50 : Number(values.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Usage('audit: --limit must be a whole number from 1 to 1000');
-        db = await openDatabase(config.database);
+        db = await open(config.database, io, false);
         const entries = await listAudit(db.manager, limit);
         await audit('audit.view', 'ok', null);
         print({ entries });
@@ -159,6 +163,22 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
   } finally {
     await db?.close();
   }
+}
+
+/**
+ * Opens the server's database. A SQLite file that is not there is most likely a mistyped
+ * DATABASE_URL or another working directory: reading it would show an empty, made-up state, so
+ * only create-staff (the first admin, before the server ever ran) may create it, and says where.
+ */
+async function open(database: DatabaseConfig, io: CliIo, mayCreate: boolean): Promise<Database> {
+  if (database.kind === 'sqlite' && !existsSync(database.path)) {
+    const where = resolve(database.path);
+    if (!mayCreate) {
+      throw new Refusal(`there is no database at ${where} (DATABASE_URL). Run this where the server runs, with its DATABASE_URL (or .env); npm start creates the database.`);
+    }
+    io.err(`vistka admin: created a new database at ${where}; the server must use the same DATABASE_URL to see this staff member.`);
+  }
+  return openDatabase(database);
 }
 
 /** A repeated option is wrong usage: parseArgs would silently keep the last one. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditEntry } from '../../src/entities/AuditEntry';
@@ -88,6 +88,20 @@ describe('npm run admin (the CLI)', function () {
     const missing = await admin(database, 'issue-token', '00000000-0000-4000-8000-000000000000');
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.contain('no current staff member');
+  });
+
+  it('reads only a database that exists: a mistyped DATABASE_URL is refused, not created empty', async () => {
+    const typo = join(dir, 'vistka.sqlit');
+    for (const args of [['list-staff'], ['stats'], ['audit'], ['issue-token', '00000000-0000-4000-8000-000000000000']]) {
+      const run = await admin(`sqlite:${typo}`, ...args);
+      expect(run.code, args[0]).to.equal(1);
+      expect(run.stderr).to.contain(`there is no database at ${typo}`);
+    }
+    expect(existsSync(typo)).to.equal(false);
+    const first = await admin(`sqlite:${typo}`, 'create-staff', '--name', 'Перша', '--role', 'admin');
+    expect(first.code, first.stderr).to.equal(0);
+    expect(first.stderr).to.contain(`created a new database at ${typo}`);
+    expect((await admin(`sqlite:${typo}`, 'list-staff')).code).to.equal(0);
   });
 
   it('issues a token that a running server on the same database accepts', async () => {

@@ -49,6 +49,13 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
         res.end(`{"response_code":800,"response_status":"SUCCESS_MESSAGE_ACCEPTED","response_result":[{"response_code":0,"message_id":"${id}","response_status":"OK"}]}`);
         return;
       }
+      if (url.endsWith('/message/status.json')) {
+        // Every SMS the sink accepted is delivered.
+        const ids = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages?: string[] }).messages ?? [];
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ response_code: 0, response_status: 'OK', response_result: ids.map((id) => ({ message_id: id, response_code: 0, status: 'Delivered' })) }));
+        return;
+      }
       if (url.endsWith('/send_message')) {
         counts.viber += 1;
         const receiver = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { receiver?: string }).receiver);

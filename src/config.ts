@@ -30,6 +30,8 @@ export interface Config {
   };
   sms: {
     providers: SmsProviderName[];
+    /** Seconds after a send before its delivery report is first asked for; 0: never asked. */
+    reportPollS: number;
     turbosms: { token?: string; sender?: string; apiUrl: string };
     twilio: { accountSid?: string; authToken?: string; from?: string; apiUrl: string };
   };
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     sms: {
       providers,
+      reportPollS: seconds(env, 'SMS_REPORT_POLL_S', 30),
       turbosms: {
         token: text(env, 'TURBOSMS_TOKEN'),
         sender: text(env, 'TURBOSMS_SENDER'),
@@ -114,6 +117,14 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0)) fail(name, raw, 'a number of seconds greater than 0');
+  return value;
+}
+
+function seconds(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value > 3600) fail(name, raw, 'a number of seconds from 0 to 3600');
   return value;
 }
 

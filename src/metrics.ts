@@ -15,7 +15,8 @@ export interface DeliveryMetrics {
   eventStatus(type: string, status: string): void;
   /**
    * One send to a provider and how it ended: `sent`, `refused`, `unreachable`, `failed` (temporary),
-   * `rejected` (permanent); or a receipt: `delivered`, `seen`, `failed_receipt`.
+   * `rejected` (permanent); or a receipt: `delivered`, `seen`, `failed_receipt`; or an SMS delivery
+   * report: `delivered`, `undelivered`.
    */
   delivery(channel: string, provider: string, outcome: string): void;
   /** How long a provider took to answer a send. */
@@ -40,7 +41,9 @@ export type FallbackReason =
   /** An SMS provider failed temporarily: the next provider in the list was tried. */
   | 'sms_next_provider'
   /** Every SMS provider failed: a later round was scheduled. */
-  | 'sms_retry_later';
+  | 'sms_retry_later'
+  /** A provider's delivery report said the SMS will not arrive: the next provider was tried. */
+  | 'sms_undelivered';
 
 const noop = () => undefined;
 

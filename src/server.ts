@@ -87,6 +87,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     viber,
     sms: smsProviders,
     viberTimeoutMs: config.viber.deliveryTimeoutS * 1000,
+    smsReportFirstPollMs: config.sms.reportPollS * 1000,
     logger,
     now,
     metrics,

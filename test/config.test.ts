@@ -11,6 +11,8 @@ describe('loadConfig', () => {
     expect(config.viber.authToken).to.equal(undefined);
     expect(config.viber.apiUrl).to.equal('https://chatapi.viber.com/pa');
     expect(config.viber.deliveryTimeoutS).to.equal(60);
+    expect(config.sms.reportPollS).to.equal(30);
+    expect(loadConfig({ SMS_REPORT_POLL_S: '0' }).sms.reportPollS).to.equal(0);
   });
 
   it('stops on an invalid value with one line naming the variable', () => {
@@ -22,6 +24,8 @@ describe('loadConfig', () => {
       [{ VIBER_API_URL: 'not a url' }, 'VIBER_API_URL'],
       [{ VIBER_DELIVERY_TIMEOUT_S: '0' }, 'VIBER_DELIVERY_TIMEOUT_S'],
       [{ VIBER_BOT_NAME: 'x'.repeat(29) }, 'VIBER_BOT_NAME'],
+      [{ SMS_REPORT_POLL_S: '-1' }, 'SMS_REPORT_POLL_S'],
+      [{ SMS_REPORT_POLL_S: '3601' }, 'SMS_REPORT_POLL_S'],
       [{ SMS_PROVIDER: 'pigeon' }, 'SMS_PROVIDER'],
       [{ SMS_PROVIDER: 'turbosms' }, 'TURBOSMS_TOKEN'],
       [{ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't' }, 'TWILIO_FROM'],

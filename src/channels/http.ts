@@ -26,6 +26,12 @@ export async function post(
   return { status: reply.statusCode, body: await reply.body.text() };
 }
 
+/** GETs and reads the whole reply; throws only on transport failure. */
+export async function get(url: string, headers: Record<string, string>, timeoutMs = PROVIDER_TIMEOUT_MS): Promise<HttpReply> {
+  const reply = await request(url, { method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs + 1000) });
+  return { status: reply.statusCode, body: await reply.body.text() };
+}
+
 /** A transport failure in words for the attempt timeline. */
 export function describeTransportError(error: unknown): string {
   if (error instanceof Error) {

@@ -35,11 +35,28 @@ const BOOKKEEPING = { survivePowerLoss: false } as const;
 /** SMS retries stop here even for a code that never expires. */
 export const SMS_RETRY_WINDOW_MS = 24 * 3600_000;
 
+/** Delivery reports are asked for this long after the send (as eHealth's own SMS status poller does). */
+export const SMS_REPORT_WINDOW_MS = 32 * 60_000;
+/** The first delivery report is asked for this long after the send; each next one twice as long after. */
+export const SMS_REPORT_FIRST_POLL_MS = 30_000;
+
+/**
+ * When to ask for an SMS's delivery report again, after `polls` asks: twice as long after each one,
+ * and once more at the end of the window. Null when the window is over.
+ */
+export function nextReportPoll(sentAt: number, polls: number, now: number, firstMs = SMS_REPORT_FIRST_POLL_MS): number | null {
+  const end = sentAt + SMS_REPORT_WINDOW_MS;
+  if (now >= end) return null;
+  return Math.min(now + firstMs * 2 ** polls, end);
+}
+
 export interface CascadeOptions {
   /** Null when no Viber token is configured: every event goes by SMS. */
   viber: ViberDelivery | null;
   sms: SmsProvider[];
   viberTimeoutMs: number;
+  /** The first delivery report of an SMS is asked for this long after the send; 0: never asked for. */
+  smsReportFirstPollMs?: number;
   logger: Logger;
   now?: () => number;
   random?: () => number;
@@ -74,6 +91,15 @@ interface SmsState extends JobState {
   reasons: string[];
 }
 
+/** What an `sms_report` step asks about: the sent SMS and how often its report was asked for. */
+interface ReportState {
+  attemptId: string;
+  provider: string;
+  messageId: string;
+  sentAt: number;
+  polls: number;
+}
+
 /**
  * The cascade of one eHealth event, one job step at a time:
  * dispatch (Viber if the phone has a verified subscriber, else SMS) → viber_wait (receipt or timeout)
@@ -96,11 +122,12 @@ export class Cascade {
   }
 
   /** Step handlers by job step, for the worker. */
-  handlers(): Record<'dispatch' | 'viber_wait' | 'sms', (job: ClaimedJob) => Promise<void>> {
+  handlers(): Record<'dispatch' | 'viber_wait' | 'sms' | 'sms_report', (job: ClaimedJob) => Promise<void>> {
     return {
       dispatch: (job) => this.dispatch(job),
       viber_wait: (job) => this.viberWait(job),
       sms: (job) => this.sms(job),
+      sms_report: (job) => this.smsReport(job),
     };
   }
 
@@ -251,7 +278,13 @@ export class Cascade {
         if (outcome.ok) {
           await updateAttempt(manager, attemptId, { status: 'sent', detail: null, externalId: outcome.messageId, at: now });
           await this.setStatus(manager, event, 'sent', 'sms', null);
-          await this.queue.finish(manager, job.id);
+          if (provider.report && this.options.smsReportFirstPollMs !== 0) {
+            const report: ReportState = { attemptId, provider: provider.name, messageId: outcome.messageId, sentAt: now, polls: 0 };
+            const dueAt = nextReportPoll(now, 0, now, this.options.smsReportFirstPollMs) as number;
+            await this.queue.advance(manager, job.id, { step: 'sms_report', dueAt, state: { ...state, report } });
+          } else {
+            await this.queue.finish(manager, job.id);
+          }
           return 'done';
         }
         await updateAttempt(manager, attemptId, { status: 'failed', detail: outcome.reason, at: now });
@@ -285,6 +318,80 @@ export class Cascade {
       }, BOOKKEEPING);
       if (next === 'done') return;
     }
+  }
+
+  /**
+   * The `sms_report` step: asks the provider whether a sent SMS reached the phone. Delivered ends the
+   * cascade as `delivered`; undelivered for good sends it through the next provider (while the code
+   * is valid), or fails the event with the provider's reason; no final word yet asks again later,
+   * until SMS_REPORT_WINDOW_MS after the send, and the event stays `sent`.
+   */
+  private async smsReport(job: ClaimedJob): Promise<void> {
+    const report = readReportState(job.state);
+    const providers = this.options.sms;
+    const provider = report ? providers.find((candidate) => candidate.name === report.provider) : undefined;
+    // A stale round (a resend), a status moved on meanwhile, a provider no longer configured: nothing to ask.
+    const moot = (event: EhealthEvent | null) => !event || event.round !== job.round || event.status !== 'sent' || !provider?.report;
+    const asking = await this.db.tx(async (manager) => {
+      if (!moot(await loadEvent(manager, job.id))) return true;
+      await this.queue.finish(manager, job.id);
+      return false;
+    }, BOOKKEEPING);
+    if (!asking || !report || !provider?.report) return;
+
+    const answer = await provider.report(report.messageId);
+    if (answer.kind === 'delivered' || answer.kind === 'undelivered') this.metrics.delivery('sms', provider.name, answer.kind);
+
+    const next = await this.db.tx(async (manager): Promise<ReadySms | null | 'done'> => {
+      const now = this.now();
+      const event = await loadEvent(manager, job.id);
+      if (!event || moot(event)) {
+        await this.queue.finish(manager, job.id);
+        return 'done';
+      }
+      if (answer.kind === 'delivered') {
+        await updateAttempt(manager, report.attemptId, { status: 'delivered', detail: null, at: now });
+        await this.setStatus(manager, event, 'delivered', 'sms', null);
+        await this.queue.finish(manager, job.id);
+        return 'done';
+      }
+      if (answer.kind === 'unsupported') {
+        await this.queue.finish(manager, job.id);
+        return 'done';
+      }
+      if (answer.kind === 'pending') {
+        const dueAt = nextReportPoll(report.sentAt, report.polls + 1, now, this.options.smsReportFirstPollMs);
+        if (dueAt === null) {
+          const minutes = Math.round(SMS_REPORT_WINDOW_MS / 60_000);
+          await updateAttempt(manager, report.attemptId, { status: 'sent', detail: `no delivery report within ${minutes} min`, at: now });
+          await this.queue.finish(manager, job.id);
+          return 'done';
+        }
+        await this.queue.advance(manager, job.id, { step: 'sms_report', dueAt, state: { ...job.state, report: { ...report, polls: report.polls + 1 } } });
+        return 'done';
+      }
+      await updateAttempt(manager, report.attemptId, { status: 'failed', detail: answer.reason, at: now });
+      const state = readSmsState(job.state, now);
+      state.reasons = [...state.reasons.slice(-5), answer.reason];
+      // A later round through this provider is a new message, not a repeat of the one it gave up on.
+      delete state.keys[provider.name];
+      const nextIndex = providers.indexOf(provider) + 1;
+      const valid = event.expiresAt === null || event.expiresAt > now;
+      if (nextIndex < providers.length && valid) {
+        state.providerIndex = nextIndex;
+        this.metrics.fallback('sms_undelivered');
+        await this.setStatus(manager, event, 'sending', 'sms', `SMS not delivered (${answer.reason}); sending through ${providers[nextIndex].name}`);
+        return this.readySms(manager, job, event, state);
+      }
+      await this.setStatus(manager, event, 'failed', 'sms', `SMS not delivered: ${answer.reason}`);
+      await this.queue.finish(manager, job.id);
+      return 'done';
+    }, BOOKKEEPING);
+    this.options.logger.info(
+      { event: job.id, channel: 'sms', provider: provider.name, report: answer.kind },
+      'sms delivery report',
+    );
+    if (next !== 'done') await this.sms(job, next);
   }
 
   /**
@@ -330,6 +437,12 @@ function readSmsState(state: JobState, now: number): SmsState {
     keys: typeof state.keys === 'object' && state.keys !== null ? { ...(state.keys as Record<string, string>) } : {},
     reasons: Array.isArray(state.reasons) ? (state.reasons as string[]) : [],
   };
+}
+
+function readReportState(state: JobState): ReportState | null {
+  const report = state.report as Partial<ReportState> | undefined;
+  if (!report || typeof report.attemptId !== 'string' || typeof report.provider !== 'string' || typeof report.messageId !== 'string') return null;
+  return { attemptId: report.attemptId, provider: report.provider, messageId: report.messageId, sentAt: Number(report.sentAt), polls: Number(report.polls ?? 0) };
 }
 
 /** One SMS attempt row per provider and round; its retries update it. */

@@ -5,7 +5,7 @@ import { Job } from '../entities/Job';
 import type { QueueStats } from '../metrics';
 
 /** The steps of a cascade, each one a job row's `step`. */
-export type JobStep = 'dispatch' | 'viber_wait' | 'sms' | 'claim_sms' | 'viber_message';
+export type JobStep = 'dispatch' | 'viber_wait' | 'sms' | 'sms_report' | 'claim_sms' | 'viber_message';
 
 export type JobState = Record<string, unknown>;
 

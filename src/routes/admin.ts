@@ -326,12 +326,12 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   // tell which paths exist; then 405 for a known path with another method, 404 for the rest.
   const known = router.stack.slice();
   const elsewhere = staffCall('path.unknown', 'operator', none, async (ctx) => {
-      const allowed = [...new Set(known.filter((layer) => layer.match(ctx.path)).flatMap((layer) => layer.methods))];
-      if (allowed.length > 0) {
-        throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed here; use ${allowed.join(', ')}.`, undefined, { allow: allowed.join(', ') });
-      }
-      // The path stays out of the message: the audit line repeats it, and a path can hold a phone number.
-      throw new HttpError(404, 'not_found', `There is no such admin endpoint for ${ctx.method}; README, "Staff → Vistka", lists them.`);
+    const allowed = [...new Set(known.filter((layer) => layer.match(ctx.path)).flatMap((layer) => layer.methods))];
+    if (allowed.length > 0) {
+      throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed here; use ${allowed.join(', ')}.`, undefined, { allow: allowed.join(', ') });
+    }
+    // The path stays out of the message: the audit line repeats it, and a path can hold a phone number.
+    throw new HttpError(404, 'not_found', `There is no such admin endpoint for ${ctx.method}; README, "Staff → Vistka", lists them.`);
   });
   router.all('/', elsewhere);
   router.all('/{*rest}', elsewhere);

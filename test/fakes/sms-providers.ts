@@ -27,6 +27,10 @@ export class FakeTurboSms extends FakeService {
   readonly delivered: DeliveredSms[] = [];
   readonly requests: Array<Record<string, unknown>> = [];
   behaviour: (to: string) => SmsBehaviour = () => 'ok';
+  /** The `status` `POST /message/status.json` reports for a sent SMS (TurboSMS's words: Sent, Delivered, Expired…). */
+  report: (sms: DeliveredSms) => string = () => 'Delivered';
+  /** The message ids asked about, one entry per status request. */
+  readonly statusRequests: string[][] = [];
   private readonly bySequence = new Map<string, string>();
   private counter = 0;
 
@@ -42,15 +46,32 @@ export class FakeTurboSms extends FakeService {
     return this.delivered.filter((sms) => sms.to === phone);
   }
 
+  /** TurboSMS's status request: `{messages: [id…]}` → one entry per id, 414 for an id it never issued. */
+  private status(body: string, res: ServerResponse): void {
+    const ids = (JSON.parse(body) as { messages?: string[] }).messages ?? [];
+    this.statusRequests.push(ids);
+    const stamp = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+    const result = ids.map((id) => {
+      const sms = this.delivered.find((candidate) => candidate.messageId === id);
+      if (!sms) return { message_id: id, response_code: 414, response_status: 'NOT_ALLOWED_MESSAGE_ID' };
+      return { message_id: id, response_code: 0, recipient: sms.to.replace(/^\+/, ''), sent: stamp(sms.at), updated: stamp(Date.now()), status: this.report(sms), type: 'sms', rejected_status: '' };
+    });
+    sendJson(res, 200, { response_code: 0, response_status: 'OK', response_result: result });
+  }
+
   protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const url = req.url ?? '';
     const authorization = req.headers.authorization;
-    if (url !== '/message/send.json') {
+    if (url !== '/message/send.json' && url !== '/message/status.json') {
       sendJson(res, 200, { response_code: 300, response_status: 'INVALID_REQUEST', response_result: null });
       return;
     }
     if (authorization !== `Bearer ${this.token}`) {
       sendJson(res, 200, { response_code: 105, response_status: 'REQUIRED_AUTH', response_result: null });
+      return;
+    }
+    if (url === '/message/status.json') {
+      this.status(body, res);
       return;
     }
     const request = JSON.parse(body) as { recipients: string[]; sms: { sender: string; text: string }; sequence_id?: number | string };
@@ -98,6 +119,10 @@ export class FakeTwilio extends FakeService {
   /** Every authenticated send request's form, as received. */
   readonly requests: URLSearchParams[] = [];
   behaviour: (to: string) => SmsBehaviour = () => 'ok';
+  /** The message resource's `status` (and `error_code`) when fetched: queued, sent, delivered, undelivered… */
+  report: (sms: DeliveredSms) => { status: string; error_code?: number } = () => ({ status: 'delivered' });
+  /** The SIDs fetched with `GET …/Messages/{sid}.json`. */
+  readonly statusRequests: string[] = [];
   /** The SMS counts as sent when the request arrives; the answer follows after this delay (sends in flight). */
   replyDelayMs = 0;
   private counter = 0;
@@ -122,6 +147,18 @@ export class FakeTwilio extends FakeService {
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
     if (authorization !== expected) {
       sendJson(res, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+      return;
+    }
+    const fetched = url.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/);
+    if (req.method === 'GET' && fetched && fetched[1] === this.accountSid) {
+      this.statusRequests.push(fetched[2]);
+      const sms = this.delivered.find((candidate) => candidate.messageId === fetched[2]);
+      if (!sms) {
+        sendJson(res, 404, { code: 20404, message: `The requested resource ${url} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
+        return;
+      }
+      const { status, error_code } = this.report(sms);
+      sendJson(res, 200, { sid: sms.messageId, status, error_code: error_code ?? null, to: sms.to, from: sms.sender, body: sms.text, account_sid: this.accountSid, num_segments: '1' });
       return;
     }
     if (url !== `/2010-04-01/Accounts/${this.accountSid}/Messages.json`) {

@@ -20,7 +20,7 @@ describe('GET /metrics', () => {
   const user = 'metrics-user';
   const phone = '+380675000001';
   before(async () => {
-    h = await new Harness({ VIBER_DELIVERY_TIMEOUT_S: '1.5', SMS_PROVIDER: 'turbosms,twilio' }).start();
+    h = await new Harness({ VIBER_DELIVERY_TIMEOUT_S: '1.5', SMS_PROVIDER: 'turbosms,twilio', SMS_REPORT_POLL_S: '0.1' }).start();
     await h.bindPhone(user, phone);
   });
   after(() => h.stop());

@@ -17,8 +17,22 @@ export type SmsOutcome =
   | { ok: true; messageId: string }
   | { ok: false; permanent: boolean; reason: string; uncertain?: boolean };
 
-/** One SMS provider. `send` never throws: transport errors come back as temporary failures. */
+/**
+ * What a provider's delivery report says about one SMS it accepted: `delivered` to the handset;
+ * `undelivered` for good (expired on a phone that stayed off, rejected by the network); `pending`
+ * while no final word is known (or the report could not be read this time); `unsupported` when this
+ * provider or account keeps no reports for it, so asking again is pointless.
+ */
+export type SmsReport =
+  | { kind: 'delivered' }
+  | { kind: 'undelivered'; reason: string }
+  | { kind: 'pending' }
+  | { kind: 'unsupported'; reason: string };
+
+/** One SMS provider. `send` and `report` never throw: transport errors come back as temporary failures. */
 export interface SmsProvider {
   readonly name: SmsProviderName;
   send(message: SmsMessage): Promise<SmsOutcome>;
+  /** Asks for the delivery report of a sent SMS (`messageId` from `send`); absent: the provider has none. */
+  report?(messageId: string): Promise<SmsReport>;
 }

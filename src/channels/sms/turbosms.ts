@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describeTransportError, post } from '../http';
-import type { SmsMessage, SmsOutcome, SmsProvider } from './provider';
+import type { SmsMessage, SmsOutcome, SmsProvider, SmsReport } from './provider';
 
 export interface TurboSmsOptions {
   token: string;
@@ -54,6 +54,45 @@ export class TurboSmsProvider implements SmsProvider {
     }
     return interpret(parsed, sequence);
   }
+
+  /** `POST /message/status.json` with `{messages: [id]}`: the message's `status`, or 414 for an id it does not know. */
+  async report(messageId: string): Promise<SmsReport> {
+    // Accepted without a recipient entry: no message id was given to ask about.
+    if (messageId.startsWith('sequence:')) return { kind: 'unsupported', reason: 'turbosms gave no message id' };
+    let reply;
+    try {
+      reply = await post(`${this.options.apiUrl}/message/status.json`, JSON.stringify({ messages: [messageId] }), {
+        authorization: `Bearer ${this.options.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      });
+    } catch {
+      return { kind: 'pending' };
+    }
+    if (reply.status === 404) return { kind: 'unsupported', reason: 'turbosms has no status endpoint here' };
+    if (reply.status !== 200) return { kind: 'pending' };
+    let parsed: { response_result?: Array<{ message_id?: string; response_code?: number; status?: string }> | null };
+    try {
+      parsed = JSON.parse(reply.body);
+    } catch {
+      return { kind: 'pending' };
+    }
+    const entry = Array.isArray(parsed?.response_result) ? parsed.response_result.find((item) => item?.message_id === messageId) : undefined;
+    if (!entry) return { kind: 'pending' };
+    if (Number(entry.response_code ?? 0) !== 0) return { kind: 'unsupported', reason: `turbosms ${entry.response_code} for this message id` };
+    return reportOf('turbosms', String(entry.status ?? ''));
+  }
+}
+
+/** TurboSMS's words for a message's fate (case aside): delivered or read, or one of the final failures. */
+const DELIVERED = new Set(['delivered', 'read']);
+const UNDELIVERED = new Set(['expired', 'undelivered', 'undeliverable', 'rejected', 'failed', 'cancelled', 'canceled', 'deleted']);
+
+function reportOf(provider: string, status: string): SmsReport {
+  const word = status.trim().toLowerCase();
+  if (DELIVERED.has(word)) return { kind: 'delivered' };
+  if (UNDELIVERED.has(word)) return { kind: 'undelivered', reason: `${provider} ${status.trim()}` };
+  return { kind: 'pending' };
 }
 
 /**

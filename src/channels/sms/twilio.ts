@@ -1,5 +1,5 @@
-import { describeTransportError, post } from '../http';
-import type { SmsMessage, SmsOutcome, SmsProvider } from './provider';
+import { describeTransportError, get, post } from '../http';
+import type { SmsMessage, SmsOutcome, SmsProvider, SmsReport } from './provider';
 
 export interface TwilioOptions {
   accountSid: string;
@@ -55,5 +55,33 @@ export class TwilioProvider implements SmsProvider {
     const code = Number(parsed.code);
     const reason = `twilio HTTP ${reply.status}${Number.isFinite(code) ? ` ${code}` : ''}${parsed.message ? ` ${parsed.message}` : ''}`;
     return { ok: false, permanent: NUMBER_REFUSED.has(code), reason, uncertain: reply.status >= 500 };
+  }
+
+  /** `GET …/Messages/{sid}.json`: the message's `status`, and `error_code` when it failed. */
+  async report(messageId: string): Promise<SmsReport> {
+    const { accountSid, authToken, apiUrl } = this.options;
+    let reply;
+    try {
+      reply = await get(`${apiUrl}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages/${encodeURIComponent(messageId)}.json`, {
+        authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
+        accept: 'application/json',
+      });
+    } catch {
+      return { kind: 'pending' };
+    }
+    if (reply.status === 404) return { kind: 'unsupported', reason: 'twilio does not know this message' };
+    if (reply.status < 200 || reply.status >= 300) return { kind: 'pending' };
+    let parsed: { status?: string; error_code?: number | string | null };
+    try {
+      parsed = JSON.parse(reply.body);
+    } catch {
+      return { kind: 'pending' };
+    }
+    const status = String(parsed?.status ?? '');
+    if (status === 'delivered' || status === 'read') return { kind: 'delivered' };
+    if (status === 'undelivered' || status === 'failed' || status === 'canceled') {
+      return { kind: 'undelivered', reason: `twilio ${status}${parsed.error_code ? ` ${parsed.error_code}` : ''}` };
+    }
+    return { kind: 'pending' };
   }
 }

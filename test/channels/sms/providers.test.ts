@@ -79,3 +79,54 @@ describe('the Twilio client', () => {
     ]);
   });
 });
+
+describe('delivery reports', () => {
+  /** A provider's report against a server answering every request with `status` and `body`. */
+  async function reportFrom(make: (origin: string) => TurboSmsProvider | TwilioProvider, status: number, body: string | object, id = 'm-1') {
+    const server = await new LoopbackServer((_req, _body, res) => {
+      if (typeof body === 'string') {
+        res.writeHead(status, { 'content-type': 'text/html' });
+        res.end(body);
+      } else sendJson(res, status, body);
+    }).start();
+    try {
+      return await make(server.origin).report(id);
+    } finally {
+      await server.stop();
+    }
+  }
+  const turbo = (origin: string) => new TurboSmsProvider({ token: 't', sender: 'eHealth', apiUrl: origin });
+  const twilio = (origin: string) => new TwilioProvider({ accountSid: 'AC1', authToken: 't', from: '+15005550006', apiUrl: origin });
+  const turboEntry = (status: string, code = 0) => ({ response_code: 0, response_status: 'OK', response_result: [{ message_id: 'm-1', response_code: code, status }] });
+
+  it('reads TurboSMS statuses: delivered or read, final failures, and anything else as not yet known', async () => {
+    expect(await reportFrom(turbo, 200, turboEntry('Delivered'))).to.deep.equal({ kind: 'delivered' });
+    expect(await reportFrom(turbo, 200, turboEntry('Read'))).to.deep.equal({ kind: 'delivered' });
+    expect(await reportFrom(turbo, 200, turboEntry('Expired'))).to.deep.equal({ kind: 'undelivered', reason: 'turbosms Expired' });
+    expect(await reportFrom(turbo, 200, turboEntry('Rejected'))).to.deep.equal({ kind: 'undelivered', reason: 'turbosms Rejected' });
+    for (const status of ['Queued', 'Accepted', 'Sent', 'Enroute', 'Unknown', '']) {
+      expect(await reportFrom(turbo, 200, turboEntry(status)), status).to.deep.equal({ kind: 'pending' });
+    }
+  });
+
+  it('stops asking TurboSMS about an id it does not know or when it has no status endpoint, and asks again after an outage', async () => {
+    expect((await reportFrom(turbo, 200, turboEntry('', 414))).kind).to.equal('unsupported');
+    expect((await reportFrom(turbo, 404, { error: 'not found' })).kind).to.equal('unsupported');
+    expect((await reportFrom(turbo, 200, turboEntry('Delivered'), 'sequence:42')).kind).to.equal('unsupported');
+    expect(await reportFrom(turbo, 503, '<html>down</html>')).to.deep.equal({ kind: 'pending' });
+    expect(await reportFrom(turbo, 200, 'not json')).to.deep.equal({ kind: 'pending' });
+    expect(await reportFrom(turbo, 200, { response_code: 0, response_result: [{ message_id: 'other', response_code: 0, status: 'Delivered' }] })).to.deep.equal({ kind: 'pending' });
+    expect(await new TurboSmsProvider({ token: 't', sender: 'e', apiUrl: 'http://127.0.0.1:9' }).report('m-1')).to.deep.equal({ kind: 'pending' });
+  });
+
+  it('reads the Twilio message resource, with the error code of a failure', async () => {
+    expect(await reportFrom(twilio, 200, { sid: 'm-1', status: 'delivered' })).to.deep.equal({ kind: 'delivered' });
+    expect(await reportFrom(twilio, 200, { sid: 'm-1', status: 'undelivered', error_code: 30003 })).to.deep.equal({ kind: 'undelivered', reason: 'twilio undelivered 30003' });
+    expect(await reportFrom(twilio, 200, { sid: 'm-1', status: 'failed', error_code: null })).to.deep.equal({ kind: 'undelivered', reason: 'twilio failed' });
+    for (const status of ['queued', 'accepted', 'sending', 'sent', 'scheduled']) {
+      expect(await reportFrom(twilio, 200, { sid: 'm-1', status }), status).to.deep.equal({ kind: 'pending' });
+    }
+    expect((await reportFrom(twilio, 404, { code: 20404, status: 404 })).kind).to.equal('unsupported');
+    expect(await reportFrom(twilio, 500, '<html>oops</html>')).to.deep.equal({ kind: 'pending' });
+  });
+});

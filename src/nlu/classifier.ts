@@ -4,7 +4,8 @@
  *
  * The rest of the server depends only on {@link IntentClassifier}, so the layers below can be swapped for another
  * model without touching callers. The layers, in order:
- * 1. normalisation (case, apostrophes, Latin look-alikes, punctuation) and timid typo correction;
+ * 1. normalisation (case, apostrophes, Latin look-alikes, punctuation, drawn-out letters), Ukrainian typed in Latin
+ *    letters read as Cyrillic (translit.ts), abbreviations written out, and timid typo correction;
  * 2. deterministic unsubscribe rules, so "stop writing to me" always wins;
  * 3. a closed list of greetings and bot commands ("привіт", "/start", "меню"), and "чим можете допомогти?" → help;
  * 4. definition and price questions ("що таке рецепт", "скільки коштує аналіз") → unknown;
@@ -15,6 +16,7 @@
  * 7. otherwise `unknown` (the bot then shows its help menu).
  * A final veto turns any data answer into `unsubscribe` when the message contains a misspelt "відписатися".
  */
+import { expandAbbreviations } from './abbreviations';
 import { loadLabelledFile, type LabelledUtterance } from './dataset';
 import { foldEnglishWords } from './english';
 import { removeFillerWords } from './filler-words';
@@ -25,6 +27,7 @@ import { INTENTS, isDataIntent, type Intent } from './intents';
 import { NlpjsIntentModel, NLPJS_NONE } from './nlpjs-model';
 import { normalizeText, tokenize } from './normalize';
 import { matchOutOfScopeRule } from './out-of-scope-rules';
+import { isLatinWord, transliterateTokens } from './translit';
 import { editDistance, TypoCorrector } from './typo-corrector';
 import { looksLikeUnsubscribeWord, matchUnsubscribeKeyword, matchUnsubscribeRule } from './unsubscribe-rules';
 
@@ -81,6 +84,14 @@ function meaningfulWords(tokens: readonly string[]): string[] {
   return foldEnglishWords(removeFillerWords(withoutGreeting(tokens)));
 }
 
+/** English words that mark a message as English even when the training phrases lack them. */
+const ENGLISH_FUNCTION_WORDS = [
+  'the', 'a', 'an', 'to', 'for', 'of', 'in', 'on', 'at', 'and', 'or', 'not', 'no', 'yes', 'ok', 'okay', 'my', 'me',
+  'i', 'you', 'your', 'is', 'are', 'was', 'be', 'do', 'does', 'did', 'can', 'what', 'when', 'where', 'how', 'why',
+  'which', 'who', 'please', 'pls', 'thanks', 'thank', 'stop', 'unsubscribe', 'opt', 'out', 'off', 'turn', 'quit',
+  'sms', 'viber', 'bot', 'send', 'get', 'have', 'has', 'it', 'this', 'that', 'with',
+];
+
 function toIntent(name: string): Intent {
   return (INTENTS as readonly string[]).includes(name) ? (name as Intent) : 'unknown';
 }
@@ -93,6 +104,8 @@ export class LayeredIntentClassifier implements IntentClassifier {
     private readonly corrector: TypoCorrector,
     private readonly evidence: InScopeEvidence,
     private readonly modelThreshold: number,
+    /** Latin words the classifier knows as English: a message with one of them is not read as transliteration. */
+    private readonly knownLatin: ReadonlySet<string> = new Set(),
   ) {}
 
   async classify(text: string): Promise<IntentClassification> {
@@ -102,12 +115,12 @@ export class LayeredIntentClassifier implements IntentClassifier {
 
   /** Like {@link classify}, but also says which layer decided and what text it looked at. */
   async explain(text: string): Promise<ExplainedClassification> {
-    const normalized = normalizeText(text);
+    const normalized = transliterateTokens(tokenize(normalizeText(text)), this.knownLatin, (word) => this.corrector.recognises(word)).join(' ');
     if (normalized.length === 0) return { intent: 'unknown', score: 1, source: 'empty', prepared: '' };
     if (matchUnsubscribeRule(normalized)) {
       return { intent: 'unsubscribe', score: 1, source: 'unsubscribe-rule', prepared: normalized };
     }
-    const tokens = tokenize(normalized).slice(0, MAX_WORDS);
+    const tokens = expandAbbreviations(tokenize(normalized).slice(0, MAX_WORDS));
     const corrected = this.corrector.correctTokens(tokens);
     const prepared = corrected.join(' ');
     // A misspelt "відписатися" that typo correction repaired.
@@ -166,5 +179,6 @@ export async function createIntentClassifier(options: IntentClassifierOptions = 
   const evidence = new InScopeEvidence(contentExamples, (word) => model.stem(word));
   const fuzzy = new FuzzyPhraseMatcher(phrases, options.fuzzyMaxDistance ?? DEFAULT_FUZZY_MAX_DISTANCE);
   const threshold = options.modelThreshold ?? DEFAULT_MODEL_THRESHOLD;
-  return new LayeredIntentClassifier(model, fuzzy, corrector, evidence, threshold);
+  const knownLatin = new Set([...phrases.flatMap((p) => tokenize(p.text)), ...greetingVocabulary(), ...ENGLISH_FUNCTION_WORDS].filter(isLatinWord));
+  return new LayeredIntentClassifier(model, fuzzy, corrector, evidence, threshold, knownLatin);
 }

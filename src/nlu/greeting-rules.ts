@@ -32,6 +32,8 @@ const COMMANDS: ReadonlySet<string> = new Set([
 /** Parts of a greeting that follow a greeting word: "добрий ДЕНЬ", "доброго ВЕЧОРА". */
 const TIMES_OF_DAY: ReadonlySet<string> = new Set([
   'день', 'дня', 'ранок', 'ранку', 'вечір', 'вечора', 'вечер', 'утро', 'ночі', 'ночь',
+  // diminutives: "доброго вечорочка", "доброго ранечку", "доброго денька"
+  'вечорочка', 'вечорочок', 'ранечку', 'ранечок', 'денька', 'денёчка', 'днинки', 'утречко', 'утра', 'вечера',
   'morning', 'afternoon', 'evening', 'day',
 ]);
 
@@ -57,9 +59,21 @@ const COMPANION_WORDS: ReadonlySet<string> = new Set([
 /** "чим можете допомогти?", "чим ви мені допоможете", "чем можешь помочь": asking what the bot can do. */
 const WHAT_CAN_YOU_DO = /(?:^| )ч[иеі]м (?:[^ ]+ ){0,3}(?:допомогти|допоможете|допоможеш|помочь|поможете|поможешь)(?= |$)/;
 
-/** True when the message asks what the bot can help with. */
+/**
+ * How to use the bot: "що мені сюди писати", "як тут користуватися", "что здесь можно узнать", "де кнопки",
+ * "кнопки зникли". The menu and its buttons are the answer.
+ */
+const HOW_TO_USE = new RegExp(
+  '(?:^| )(?:(?:що|шо|что|чо) (?:[^ ]+ ){0,2}(?:писати|написати|писать|написать|вводити|ввести)(?= |$)|' +
+    '(?:як|как) (?:[^ ]+ ){0,2}(?:користуватися|користуватись|пользоваться)(?= |$)|' +
+    '(?:як|как) (?:це|оце|він|воно|бот|цей бот|ваш бот|это|он|этот бот) (?:працює|работает)(?= |$)|' +
+    "(?:що|шо|что) (?:тут|здесь|сюди|сюда|в боті|в боте) (?:[^ ]+ ){0,2}(?:можна|можно) (?:[^ ]+ ){0,1}(?:дізнатися|дізнатись|узнать|зробити|сделать|подивитися|посмотреть)(?= |$)|" +
+    'кнопк[^ ]*|кнопок)',
+);
+
+/** True when the message asks what the bot can help with or how to use it. */
 export function asksWhatBotCanDo(normalized: string): boolean {
-  return WHAT_CAN_YOU_DO.test(normalized);
+  return WHAT_CAN_YOU_DO.test(normalized) || HOW_TO_USE.test(normalized);
 }
 
 /** True when the message is nothing but a greeting or a menu/help command. */

@@ -68,7 +68,11 @@ export function normalizeText(input: string): string {
     .replace(APOSTROPHES, "'")
     .replace(/'{2,}/g, "'")
     // ё is Russian; treating it as е lets "ещё" and "еще" match.
-    .replace(/ё/g, 'е');
+    .replace(/ё/g, 'е')
+    // Drawn-out words: "стоооп", "дякууую", "stoooop" lose the stretch. A vowel three times or more is one
+    // vowel; a consonant keeps two, since Ukrainian doubles them ("направленнння" → "направлення").
+    .replace(/([аеєиіїоуюяыэaeiouy])\1{2,}/gu, '$1')
+    .replace(/(\p{L})\1{2,}/gu, '$1$1');
   // Anything that is not a letter, a digit or an apostrophe separates words (punctuation, emoji, symbols, _).
   const spaced = unified.replace(/[^\p{L}\p{N}']+/gu, ' ');
   const tokens = spaced

@@ -1,6 +1,7 @@
 /**
  * Questions that mention prescriptions, referrals or codes but cannot be answered from the patient's own data:
- * definitions ("що таке е-рецепт") and prices ("скільки коштує аналіз"). Their domain words pull a bag-of-words
+ * definitions ("що таке е-рецепт"), prices ("скільки коштує аналіз"), other codes and passwords, shelf life and
+ * pharmacy hours, and cooking recipes. Their domain words pull a bag-of-words
  * model towards a data intent, while the question itself is always out of scope for Vistka, so they are
  * recognised by their question form instead (Ukrainian/Russian, and English). Works on normalised text.
  */
@@ -29,6 +30,35 @@ const DEFINITION_EN = new RegExp(
 /** English prices: "how much does insulin cost", "price of paracetamol". */
 const PRICE_EN = new RegExp(`${W}(?:cost|costs|price|prices|pricing|uah|hryvnia|hryvnias)${END}`);
 
+/**
+ * Other codes and passwords: a phone or region code, a postcode, a promo code, a password or PIN ("телефонний код
+ * польщі", "код регіону", "забув пароль від дії"). Never the patient's confirmation code.
+ */
+const OTHER_CODE = new RegExp(
+  `${W}(?:(?:код|кода|коду|коди) (?:[^ ]+ )?(?:телефонн[^ ]*|міжміськ[^ ]*|регіон[^ ]*|региона|країни|страны|міста|города|області|оператора|домофона|під'їзду|подъезда)|` +
+    `(?:телефонн[^ ]*|міжміськ[^ ]*|поштов[^ ]*|почтов[^ ]*|промо|qr|штрих) ?(?:код|кода|коду|коди)|промокод[^ ]*|логін|логин|` +
+    // A password or PIN of something else; "пароль для аптеки" is what some patients call the code.
+    `(?:пароль|пароля|паролі|пін ?код|pin) (?:від|от|до|к|для) (?:[^ ]+ )?(?:дії|дія|дию|банк[^ ]*|приват[^ ]*|моно[^ ]*|пошт[^ ]*|почт[^ ]*|gmail|` +
+    `телефон[^ ]*|вайбер[^ ]*|viber|wifi|вайфай|інтернет[^ ]*|интернет[^ ]*|картк[^ ]*|карти|карты|кабінет[^ ]*|кабинет[^ ]*|акаунт[^ ]*|аккаунт[^ ]*|сім[^ ]*|сим[^ ]*))${END}`,
+);
+
+/** Shelf life and opening hours: "термін придатності молока", "до котрої працює аптека". */
+const SHELF_LIFE_OR_HOURS = new RegExp(
+  // Not about a document of the patient's: "термін придатності рецепта" asks when it expires.
+  `^(?!.*(?:рецепт|направлен|скерув|код))(?:.*${W}(?:придатн[^ ]*|годен|годна|срок годности|графік роботи|режим роботи|график работы|режим работы)${END}|` +
+    `${W}(?:працює|працюють|відчинен[^ ]*|зачинен[^ ]*|работает|работают|открыт[^ ]*|закрыт[^ ]*) (?:[^ ]+ ){0,2}аптек[^ ]*|` +
+    `${W}аптек[^ ]* (?:[^ ]+ ){0,2}(?:працює|працюють|відчинен[^ ]*|зачинен[^ ]*|работает|работают|открыт[^ ]*|закрыт[^ ]*)${END})`,
+);
+
+/** A cooking recipe: "рецепт" is also a recipe ("рецепт борщу", "рецепт сирників з родзинками"). */
+const COOKING = new RegExp(
+  `${W}(?:рецепт[^ ]*|рецепти) (?:[^ ]+ )?(?:приготуван[^ ]*|приготовлен[^ ]*|страв[^ ]*|блюд[^ ]*|` +
+    `борщ[^ ]*|сирник[^ ]*|сырник[^ ]*|млинц[^ ]*|млинц|блин[^ ]*|налисник[^ ]*|оладк[^ ]*|оладь[^ ]*|пирог[^ ]*|пиріг|пирога|пирожк[^ ]*|` +
+    `пиріжк[^ ]*|торт[^ ]*|салат[^ ]*|печив[^ ]*|печень[^ ]*|суп[^ ]*|вареник[^ ]*|пельмен[^ ]*|голубц[^ ]*|кекс[^ ]*|` +
+    `пиц[^ ]*|піц[^ ]*|шарлотк[^ ]*|олів'є|холодц[^ ]*|котлет[^ ]*|компот[^ ]*|варенн[^ ]*|варень[^ ]*|тіст[^ ]*|тест[ао]|` +
+    `паск[^ ]*|кулич[^ ]*|вина|коктейл[^ ]*|смузі|соус[^ ]*|каш[^ ]*|хліб[^ ]*|хлеб[^ ]*)${END}`,
+);
+
 export interface OutOfScopeRule {
   readonly name: string;
   readonly pattern: RegExp;
@@ -39,6 +69,9 @@ export const OUT_OF_SCOPE_RULES: readonly OutOfScopeRule[] = [
   { name: 'price-question', pattern: PRICE },
   { name: 'definition-question-en', pattern: DEFINITION_EN },
   { name: 'price-question-en', pattern: PRICE_EN },
+  { name: 'other-code-or-password', pattern: OTHER_CODE },
+  { name: 'shelf-life-or-opening-hours', pattern: SHELF_LIFE_OR_HOURS },
+  { name: 'cooking-recipe', pattern: COOKING },
 ];
 
 /** The first rule saying this normalised text is out of scope despite its domain words, or undefined. */

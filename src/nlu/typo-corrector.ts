@@ -119,6 +119,11 @@ export class TypoCorrector {
     return best;
   }
 
+  /** Whether the word is in the vocabulary or one edit from a word the corrector would turn it into. */
+  recognises(word: string): boolean {
+    return this.known.has(word) || this.correctWord(word) !== word;
+  }
+
   correctTokens(tokens: readonly string[]): string[] {
     return tokens.map((token) => this.correctWord(token));
   }

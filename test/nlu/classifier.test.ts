@@ -141,6 +141,43 @@ describe('nlu/classifier', () => {
       }
     });
 
+    it('reads Ukrainian typed in Latin letters, and leaves English English', async () => {
+      const cases: Array<[string, string]> = [
+        ['pokazhy moi retsepty', 'prescriptions'],
+        ['kod dlia apteky', 'last_code'],
+        ['napravlennia do likaria', 'referrals'],
+        ['do yakoho chysla diie retsept', 'expiry'],
+        ['vidpyshit mene bud laska', 'unsubscribe'],
+        ['my prescriptions', 'prescriptions'],
+        ['my referals', 'referrals'],
+      ];
+      for (const [text, intent] of cases) expect((await classifier.classify(text)).intent, text).to.equal(intent);
+    });
+
+    it('writes out abbreviations and reads drawn-out words', async () => {
+      const cases: Array<[string, string]> = [
+        ['напр на мрт', 'referrals'],
+        ['рец від лікаря є?', 'prescriptions'],
+        ['стооооп', 'unsubscribe'],
+        ['рецептиии мої', 'prescriptions'],
+      ];
+      for (const [text, intent] of cases) expect((await classifier.classify(text)).intent, text).to.equal(intent);
+    });
+
+    it('takes other codes and passwords, shelf life, pharmacy hours and cooking for unknown', async () => {
+      for (const text of ['телефонний код одеси', 'код країни італії', 'забув пароль від приват24', 'рецепт піци', 'рецепт вареників з вишнями', 'термін придатності йогурту', 'аптека працює в неділю?']) {
+        expect((await classifier.classify(text)).intent, text).to.equal('unknown');
+      }
+      // ...but not the patient's own: "пароль для аптеки" is what some call the code.
+      expect((await classifier.classify('який пароль для аптеки')).intent).to.equal('last_code');
+    });
+
+    it('takes questions about using the bot for help', async () => {
+      for (const text of ['що сюди писати?', 'як цим користуватися', 'зникли кнопки', 'доброго ранечку', 'как это работает']) {
+        expect((await classifier.classify(text)).intent, text).to.equal('help');
+      }
+    });
+
     it('returns a score between 0 and 1', async () => {
       for (const text of ['мої рецепти', 'ываыва', 'стоп']) {
         const { score } = await classifier.classify(text);

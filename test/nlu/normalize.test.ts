@@ -8,6 +8,14 @@ describe('nlu/normalize', () => {
       expect(normalizeText('ЇЖАК Й ҐАНОК Є')).to.equal('їжак й ґанок є');
     });
 
+    it('shortens drawn-out letters: vowels to one, consonants to the double Ukrainian allows', () => {
+      expect(normalizeText('Стооооп!!!')).to.equal('стоп');
+      expect(normalizeText('stoooop')).to.equal('stop');
+      expect(normalizeText('дякууууу')).to.equal('дяку');
+      expect(normalizeText('направленнння')).to.equal('направлення');
+      expect(normalizeText('направлення')).to.equal('направлення');
+    });
+
     it('unifies every apostrophe to the ASCII one', () => {
       for (const word of ["з'явився", 'з’явився', 'зʼявився', 'з`явився', 'з‘явився', 'з′явився', "З''ЯВИВСЯ"]) {
         expect(normalizeText(word), word).to.equal("з'явився");

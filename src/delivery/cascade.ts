@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { SmsProvider } from '../channels/sms/provider';
+import type { SmsOutcome, SmsProvider } from '../channels/sms/provider';
 import type { Database } from '../db/database';
 import type { Channel, EhealthEvent } from '../entities/EhealthEvent';
 import { languageFor, translator } from '../i18n';
@@ -14,7 +14,6 @@ import type { ViberDelivery } from './ports';
 import { applyPendingReceipts } from './receipts';
 import {
   deactivateSubscriber,
-  findSmsAttempt,
   findViberRecipient,
   insertAttempt,
   loadAttempt,
@@ -34,6 +33,15 @@ const BOOKKEEPING = { survivePowerLoss: false } as const;
 
 /** SMS retries stop here even for a code that never expires. */
 export const SMS_RETRY_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * After an uncertain failure (a timeout, a 5xx: the SMS may have gone out), an idempotent provider is
+ * tried again this many times, with the same key, before the next provider: the next provider would
+ * put a second SMS on the phone, the same provider drops the repeat.
+ */
+export const UNCERTAIN_RETRIES = 1;
+/** How long before such a retry (with jitter: half to all of it). */
+export const UNCERTAIN_RETRY_DELAY_MS = 2000;
 
 /** Delivery reports are asked for this long after the send (as eHealth's own SMS status poller does). */
 export const SMS_REPORT_WINDOW_MS = 32 * 60_000;
@@ -89,6 +97,10 @@ interface SmsState extends JobState {
    */
   keys: Record<string, string>;
   reasons: string[];
+  /** The attempt row of the send under way: kept across a crash, so that its retry is the same attempt. */
+  attemptId?: string;
+  /** Quick retries of the current provider after an uncertain failure (see UNCERTAIN_RETRIES). */
+  uncertainRetries: number;
 }
 
 /** What an `sms_report` step asks about: the sent SMS and how often its report was asked for. */
@@ -234,12 +246,27 @@ export class Cascade {
       await this.queue.finish(manager, job.id);
       return null;
     }
-    const attemptId = await ensureSmsAttempt(manager, event, provider.name, this.now());
+    const attemptId = await this.smsAttempt(manager, event, provider.name, state);
     const key = (state.keys[provider.name] ??= `${event.id}:${event.round}:${provider.name}:${randomUUID()}`);
     await this.setStatus(manager, event, 'sending', event.channel, event.reason);
     // Saved before the send, so that a crash during it retries with the same key.
     await this.queue.moveOn(manager, job.id, 'sms', state);
     return { event, attemptId, key, provider, state };
+  }
+
+  /**
+   * The attempt row of the send about to be made: the one the state names if that send's outcome was
+   * never recorded (a crash in the middle), otherwise a new row, named in the state before the send.
+   */
+  private async smsAttempt(manager: EntityManager, event: EhealthEvent, provider: string, state: SmsState): Promise<string> {
+    if (state.attemptId) {
+      const existing = await loadAttempt(manager, state.attemptId);
+      if (existing && existing.status === 'sending') return existing.id;
+    }
+    const id = randomUUID();
+    await insertAttempt(manager, { id, eventId: event.id, round: event.round, channel: 'sms', provider, now: this.now() });
+    state.attemptId = id;
+    return id;
   }
 
   /**
@@ -260,12 +287,15 @@ export class Cascade {
       const { event, attemptId, key, provider } = prepared;
       prepared = undefined;
       const text = smsText(factsOf(event), translator('uk'));
-      // The event's first message at all: no Viber before it, no earlier SMS round or provider, no resend.
-      if (event.round === 0 && event.channel === null && state.rounds === 0 && state.providerIndex === 0) {
+      // The event's first message at all: no Viber before it, no earlier SMS round, provider or retry, no resend.
+      if (event.round === 0 && event.channel === null && state.rounds === 0 && state.providerIndex === 0 && state.uncertainRetries === 0) {
         this.metrics.timeToFirstSend('sms', (this.now() - event.createdAt) / 1000);
       }
       const startedAt = performance.now();
-      const outcome = await provider.send({ to: event.phone as string, text, idempotencyKey: key });
+      // send() promises not to throw; should a provider break that promise, its SMS may have gone out.
+      const outcome = await provider
+        .send({ to: event.phone as string, text, idempotencyKey: key })
+        .catch((error: unknown): SmsOutcome => ({ ok: false, permanent: false, uncertain: true, reason: `${provider.name} client error: ${String(error)}` }));
       this.metrics.sendLatency('sms', provider.name, (performance.now() - startedAt) / 1000);
       this.metrics.delivery('sms', provider.name, outcome.ok ? 'sent' : outcome.permanent ? 'rejected' : 'failed');
       this.options.logger.info(
@@ -275,6 +305,8 @@ export class Cascade {
 
       const next = await this.db.tx(async (manager): Promise<'done' | 'next'> => {
         const now = this.now();
+        // The next try, whatever it is, gets an attempt row of its own.
+        delete state.attemptId;
         if (outcome.ok) {
           await updateAttempt(manager, attemptId, { status: 'sent', detail: null, externalId: outcome.messageId, at: now });
           await this.setStatus(manager, event, 'sent', 'sms', null);
@@ -294,6 +326,16 @@ export class Cascade {
           return 'done';
         }
         state.reasons = [...state.reasons.slice(-5), outcome.reason];
+        if (outcome.uncertain && provider.idempotent && state.uncertainRetries < UNCERTAIN_RETRIES) {
+          state.uncertainRetries += 1;
+          const retryAt = now + Math.round(UNCERTAIN_RETRY_DELAY_MS * (0.5 + this.random() / 2));
+          if (event.expiresAt === null || retryAt < event.expiresAt) {
+            await this.setStatus(manager, event, 'sending', event.channel, `SMS retry through ${provider.name} after: ${outcome.reason}`);
+            await this.queue.advance(manager, job.id, { step: 'sms', dueAt: retryAt, state });
+            return 'done';
+          }
+        }
+        state.uncertainRetries = 0;
         if (!outcome.uncertain) delete state.keys[provider.name];
         if (state.providerIndex + 1 < providers.length) {
           state.providerIndex += 1;
@@ -436,6 +478,8 @@ function readSmsState(state: JobState, now: number): SmsState {
     startedAt: Number(state.startedAt ?? now),
     keys: typeof state.keys === 'object' && state.keys !== null ? { ...(state.keys as Record<string, string>) } : {},
     reasons: Array.isArray(state.reasons) ? (state.reasons as string[]) : [],
+    attemptId: typeof state.attemptId === 'string' ? state.attemptId : undefined,
+    uncertainRetries: Number(state.uncertainRetries ?? 0),
   };
 }
 
@@ -443,16 +487,4 @@ function readReportState(state: JobState): ReportState | null {
   const report = state.report as Partial<ReportState> | undefined;
   if (!report || typeof report.attemptId !== 'string' || typeof report.provider !== 'string' || typeof report.messageId !== 'string') return null;
   return { attemptId: report.attemptId, provider: report.provider, messageId: report.messageId, sentAt: Number(report.sentAt), polls: Number(report.polls ?? 0) };
-}
-
-/** One SMS attempt row per provider and round; its retries update it. */
-async function ensureSmsAttempt(manager: EntityManager, event: EhealthEvent, provider: string, now: number): Promise<string> {
-  const existing = await findSmsAttempt(manager, event.id, event.round, provider);
-  if (existing) {
-    if (existing.status !== 'sending') await updateAttempt(manager, existing.id, { status: 'sending', detail: existing.detail, at: now });
-    return existing.id;
-  }
-  const id = randomUUID();
-  await insertAttempt(manager, { id, eventId: event.id, round: event.round, channel: 'sms', provider, now });
-  return id;
 }

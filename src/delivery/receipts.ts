@@ -105,7 +105,10 @@ async function applyToAttempt(manager: EntityManager, attempt: ReceiptTarget, re
 
   if (RANK[receipt.kind] <= RANK[attempt.status]) return 'ignored';
   attempt.status = receipt.kind;
-  await updateAttempt(manager, attempt.id, { status: receipt.kind, detail: attempt.detail, at: now });
+  // A late receipt keeps the note of why the cascade did not wait for it, saying it came after all.
+  const detail = !current && attempt.detail ? `${receipt.kind} later, after the cascade moved on (${attempt.detail})` : attempt.detail;
+  attempt.detail = detail;
+  await updateAttempt(manager, attempt.id, { status: receipt.kind, detail, at: now });
   metrics.delivery('viber', 'viber', receipt.kind);
   if (current && event && RANK[receipt.kind] > (RANK[event.status] ?? 4)) {
     metrics.eventStatus(event.type, receipt.kind);

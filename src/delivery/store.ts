@@ -101,16 +101,6 @@ export async function loadAttempt(manager: EntityManager, id: string): Promise<A
   return row ?? null;
 }
 
-/** This round's SMS attempt with one provider (its retries update the same row), if any. */
-export async function findSmsAttempt(manager: EntityManager, eventId: string, round: number, provider: string): Promise<AttemptRow | null> {
-  const [row] = await select<AttemptRow>(
-    manager,
-    `SELECT id, status, detail FROM delivery_attempts WHERE event_id = ? AND round = ? AND channel = 'sms' AND provider = ? LIMIT 1`,
-    [eventId, round, provider],
-  );
-  return row ?? null;
-}
-
 /** Sets an attempt's status and detail, and its provider id when one is given. */
 export async function updateAttempt(
   manager: EntityManager,

@@ -127,6 +127,15 @@ describe('the cascade', () => {
       expect(Date.now() - started).to.be.at.least(600);
       expect(view.attempts.map((a: any) => a.channel)).to.deep.equal(['viber', 'sms']);
       expect(h.turbo.to(phone).at(-1)?.text).to.contain('6666');
+      // The receipt comes after all: the timeline says so, the event stays with the SMS.
+      const card = h.viber.to(user).find((m) => JSON.stringify(m.body).includes('6666'));
+      await h.viber.callback(h.webhook, viberCallbacks.receipt('delivered', card!.token, user));
+      const late = await waitFor('the late receipt', async () => {
+        const reply = await h.status(body.id as string);
+        return reply.json.attempts[0].status === 'delivered' ? reply.json : null;
+      });
+      expect(late.attempts[0].detail).to.equal('delivered later, after the cascade moved on (no delivered receipt within 1 s)');
+      expect(late.channel).to.equal('sms');
     });
 
     it('falls back to SMS at once when Viber answers with an error status', async () => {
@@ -195,16 +204,33 @@ describe('the cascade', () => {
       h.twilio.behaviour = () => 'ok';
     });
 
-    it('moves to the next provider when the first is down', async () => {
+    it('moves to the next provider when the first is down, after one retry with the same sequence_id', async () => {
       h.turbo.behaviour = () => 'down';
       const body = event({ phone_number: '+380673000001' });
+      await h.push(body);
+      const view = await h.waitForStatus(body.id as string, 'sent');
+      // A 503 may have sent the SMS all the same: TurboSMS is asked again with the same sequence_id (it drops a
+      // repeat) before Twilio, which would put a second SMS on the phone. Each try is a row of the timeline.
+      expect(view.attempts.map((a: any) => [a.provider, a.status, a.detail])).to.deep.equal([
+        ['turbosms', 'failed', 'turbosms HTTP 503'],
+        ['turbosms', 'failed', 'turbosms HTTP 503'],
+        ['twilio', 'sent', null],
+      ]);
+      const tries = h.turbo.requests.filter((r: any) => r.recipients[0] === '380673000001');
+      expect(tries).to.have.length(2);
+      expect(tries[0].sequence_id).to.equal(tries[1].sequence_id);
+      expect(h.twilio.to('+380673000001')).to.have.length(1);
+    });
+
+    it('moves to the next provider at once after a failure that surely sent nothing', async () => {
+      h.turbo.behaviour = () => ({ code: 203, status: 'NOT_ENOUGH_MONEY' });
+      const body = event({ phone_number: '+380673000011' });
       await h.push(body);
       const view = await h.waitForStatus(body.id as string, 'sent');
       expect(view.attempts.map((a: any) => [a.provider, a.status])).to.deep.equal([
         ['turbosms', 'failed'],
         ['twilio', 'sent'],
       ]);
-      expect(h.twilio.to('+380673000001')).to.have.length(1);
     });
 
     it('fails at once with the provider\'s reason on a permanent refusal', async () => {

@@ -7,6 +7,7 @@ import type { SmsMessage, SmsOutcome, SmsProvider } from './provider';
  */
 export class ConsoleSmsProvider implements SmsProvider {
   readonly name = 'console' as const;
+  readonly idempotent = true;
   private sent = 0;
 
   constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {}

@@ -32,6 +32,11 @@ export type SmsReport =
 /** One SMS provider. `send` and `report` never throw: transport errors come back as temporary failures. */
 export interface SmsProvider {
   readonly name: SmsProviderName;
+  /**
+   * The provider drops a repeat of a request with the same idempotency key (TurboSMS's `sequence_id`):
+   * after an uncertain failure, trying it again cannot put a second SMS on the phone.
+   */
+  readonly idempotent: boolean;
   send(message: SmsMessage): Promise<SmsOutcome>;
   /** Asks for the delivery report of a sent SMS (`messageId` from `send`); absent: the provider has none. */
   report?(messageId: string): Promise<SmsReport>;

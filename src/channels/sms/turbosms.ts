@@ -25,6 +25,7 @@ interface TurboSmsReply {
 /** TurboSMS (https://turbosms.ua/api.html): `POST /message/send.json` with a Bearer token. */
 export class TurboSmsProvider implements SmsProvider {
   readonly name = 'turbosms' as const;
+  readonly idempotent = true;
 
   constructor(private readonly options: TurboSmsOptions) {}
 
@@ -46,13 +47,17 @@ export class TurboSmsProvider implements SmsProvider {
       return { ok: false, permanent: false, reason: `turbosms unreachable: ${describeTransportError(error)}`, uncertain: true };
     }
     if (reply.status !== 200) return { ok: false, permanent: false, reason: `turbosms HTTP ${reply.status}`, uncertain: reply.status >= 500 };
-    let parsed: TurboSmsReply;
+    let parsed: unknown;
     try {
-      parsed = JSON.parse(reply.body) as TurboSmsReply;
+      parsed = JSON.parse(reply.body);
     } catch {
-      return { ok: false, permanent: false, reason: 'turbosms answered with something other than JSON' };
+      parsed = null;
     }
-    return interpret(parsed, sequence);
+    // Not the JSON object TurboSMS answers with: it may still have taken the SMS (a retry carries the same sequence_id).
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return { ok: false, permanent: false, reason: 'turbosms answered with something other than its JSON envelope', uncertain: true };
+    }
+    return interpret(parsed as TurboSmsReply, sequence);
   }
 
   /** `POST /message/status.json` with `{messages: [id]}`: the message's `status`, or 414 for an id it does not know. */
@@ -103,7 +108,8 @@ function reportOf(provider: string, status: string): SmsReport {
  */
 function interpret(reply: TurboSmsReply, sequence: number): SmsOutcome {
   const code = Number(reply.response_code);
-  const recipient = reply.response_result?.[0];
+  const first = Array.isArray(reply.response_result) ? reply.response_result[0] : undefined;
+  const recipient = typeof first === 'object' && first !== null ? first : undefined;
   const requestAccepted = ACCEPTED.has(code) || (code === 0 && recipient !== undefined);
   if (requestAccepted && recipient) {
     const recipientCode = Number(recipient.response_code ?? 0);

@@ -17,12 +17,16 @@ export interface TwilioOptions {
  */
 const NUMBER_REFUSED = new Set([21211, 21265, 21268, 21610, 21614, 21635]);
 
+/** The message id of an SMS Twilio accepted (2xx) with a body we could not read. */
+const UNREADABLE_SID = 'twilio:unreadable';
+
 /** A Messaging Service SID; an alphanumeric sender may also start with "MG". */
 const MESSAGING_SERVICE_SID = /^MG[0-9a-f]{32}$/i;
 
 /** Twilio Programmable Messaging: form POST to `/2010-04-01/Accounts/{sid}/Messages.json`, Basic auth. */
 export class TwilioProvider implements SmsProvider {
   readonly name = 'twilio' as const;
+  readonly idempotent = false;
 
   constructor(private readonly options: TwilioOptions) {}
 
@@ -40,25 +44,29 @@ export class TwilioProvider implements SmsProvider {
     } catch (error) {
       return { ok: false, permanent: false, reason: `twilio unreachable: ${describeTransportError(error)}`, uncertain: true };
     }
-    let parsed: { sid?: string; code?: number; message?: string; status?: string | number } = {};
+    let parsed: { sid?: unknown; code?: unknown; message?: unknown; status?: unknown } = {};
     try {
-      parsed = JSON.parse(reply.body);
+      const value: unknown = JSON.parse(reply.body);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value;
     } catch {
       // A proxy's HTML error page: judged by the HTTP status below.
     }
-    if (reply.status >= 200 && reply.status < 300 && parsed.sid) {
+    if (reply.status >= 200 && reply.status < 300) {
       if (parsed.status === 'failed' || parsed.status === 'undelivered') {
         return { ok: false, permanent: false, reason: `twilio ${parsed.status}` };
       }
-      return { ok: true, messageId: parsed.sid };
+      // Created, even if the body cannot be read: sending again would put a second SMS on the phone.
+      return { ok: true, messageId: typeof parsed.sid === 'string' && parsed.sid ? parsed.sid : UNREADABLE_SID };
     }
     const code = Number(parsed.code);
-    const reason = `twilio HTTP ${reply.status}${Number.isFinite(code) ? ` ${code}` : ''}${parsed.message ? ` ${parsed.message}` : ''}`;
+    const said = typeof parsed.message === 'string' && parsed.message ? ` ${parsed.message}` : '';
+    const reason = `twilio HTTP ${reply.status}${Number.isFinite(code) ? ` ${code}` : ''}${said}`;
     return { ok: false, permanent: NUMBER_REFUSED.has(code), reason, uncertain: reply.status >= 500 };
   }
 
   /** `GET …/Messages/{sid}.json`: the message's `status`, and `error_code` when it failed. */
   async report(messageId: string): Promise<SmsReport> {
+    if (messageId === UNREADABLE_SID) return { kind: 'unsupported', reason: 'twilio gave no message SID' };
     const { accountSid, authToken, apiUrl } = this.options;
     let reply;
     try {
@@ -71,9 +79,9 @@ export class TwilioProvider implements SmsProvider {
     }
     if (reply.status === 404) return { kind: 'unsupported', reason: 'twilio does not know this message' };
     if (reply.status < 200 || reply.status >= 300) return { kind: 'pending' };
-    let parsed: { status?: string; error_code?: number | string | null };
+    let parsed: { status?: unknown; error_code?: unknown };
     try {
-      parsed = JSON.parse(reply.body);
+      parsed = (JSON.parse(reply.body) as typeof parsed | null) ?? {};
     } catch {
       return { kind: 'pending' };
     }

@@ -80,6 +80,38 @@ describe('the Twilio client', () => {
   });
 });
 
+describe('replies that are not the provider\'s JSON', () => {
+  async function sendThrough(make: (origin: string) => TurboSmsProvider | TwilioProvider, status: number, body: string) {
+    const server = await new LoopbackServer((_req, _body, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
+    }).start();
+    try {
+      return await make(server.origin).send(message);
+    } finally {
+      await server.stop();
+    }
+  }
+  const turbo = (origin: string) => new TurboSmsProvider({ token: 't', sender: 'eHealth', apiUrl: origin });
+  const twilio = (origin: string) => new TwilioProvider({ accountSid: 'AC1', authToken: 't', from: '+15005550006', apiUrl: origin });
+
+  it('never throws: TurboSMS null, an array or a string is an uncertain failure (the retry carries the same sequence_id)', async () => {
+    for (const body of ['null', '[]', '"ok"', '42', '{"response_code":800,"response_result":[null]}']) {
+      const outcome = await sendThrough(turbo, 200, body);
+      if (body.startsWith('{')) expect(outcome.ok, body).to.equal(true);
+      else expect(outcome, body).to.deep.include({ ok: false, permanent: false, uncertain: true });
+    }
+  });
+
+  it('never throws: a Twilio 201 it cannot read counts as sent, since Twilio created the message', async () => {
+    for (const body of ['null', '[]', 'not json', '{"sid":42}']) {
+      const outcome = await sendThrough(twilio, 201, body);
+      expect(outcome.ok, body).to.equal(true);
+    }
+    expect(await sendThrough(twilio, 400, 'null')).to.deep.include({ ok: false, permanent: false });
+  });
+});
+
 describe('delivery reports', () => {
   /** A provider's report against a server answering every request with `status` and `body`. */
   async function reportFrom(make: (origin: string) => TurboSmsProvider | TwilioProvider, status: number, body: string | object, id = 'm-1') {

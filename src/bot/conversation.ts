@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TFunction } from 'i18next';
-import type { EntityManager } from 'typeorm';
-import type { ViberMessage } from '../channels/viber/cards';
+import { type EntityManager, In } from 'typeorm';
+import { forClient, type ViberMessage } from '../channels/viber/cards';
 import type { Database } from '../db/database';
 import { isUkrainianLandline, normalizePhone } from '../ehealth/formats';
 import { type ClaimedJob, type JobQueue, putJob } from '../delivery/jobs';
@@ -67,8 +67,9 @@ export class Conversation {
       });
     }
     const unsent: Reply[] = [];
+    const versions = await apiVersionsOf(this.deps.db.manager, replies.map((reply) => reply.to));
     for (const reply of replies) {
-      const outcome = await this.deps.send(reply.to, reply.message);
+      const outcome = await this.deps.send(reply.to, forClient(reply.message, versions.get(reply.to) ?? null));
       if (outcome.kind === 'unreachable') unsent.push(reply);
       else if (outcome.kind === 'refused') this.deps.logger.warn({ viber: maskId(reply.to), reason: outcome.reason }, 'viber refused a bot reply');
     }
@@ -87,7 +88,7 @@ export class Conversation {
   async welcome(user: ViberUser, sender: object): Promise<object> {
     const t = translator(languageFor(user.language));
     const subscriber = await this.deps.db.manager.findOneBy(ViberSubscriber, { viberId: user.id });
-    if (!isVerified(subscriber)) return { sender, ...askForPhone(t('bot:welcome'), t) };
+    if (!isVerified(subscriber)) return { sender, ...forClient(askForPhone(t('bot:welcome'), t), user.apiVersion) };
     const phone = displayPhone(subscriber.phone as string);
     // Opening the chat is not subscribing: after `unsubscribed`, codes go by SMS until the user writes.
     const message = subscriber.optedOut
@@ -135,6 +136,8 @@ export class Conversation {
     // A tapped button (in any language) says what it asks for; typed words go to the classifier.
     const intent = buttonIntent(text) ?? (await (await this.deps.classifier).classify(text)).intent;
     if (!verified || !subscriber) {
+      // Asking to stop a chat that gets nothing: say so, rather than invite them to subscribe.
+      if (intent === 'unsubscribe') return reply(askForPhone(t('bot:not_bound_stop'), t));
       return reply(askForPhone(intent === 'help' ? t('bot:welcome') : t('bot:invite'), t));
     }
     if (intent === 'unsubscribe') {
@@ -286,4 +289,12 @@ function when(at: number, now: number, language: Language): string {
   const time = formatClock(at, language).slice(0, 5);
   if (language === 'en') return sameDay ? `at ${time}` : `on ${formatDayMonth(at, language)} at ${time}`;
   return sameDay ? `о ${time}` : `${formatDayMonth(at, language)} о ${time}`;
+}
+
+/** The API level each receiver's Viber client reported (null when it never said). */
+async function apiVersionsOf(manager: EntityManager, viberIds: string[]): Promise<Map<string, number | null>> {
+  const ids = [...new Set(viberIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await manager.find(ViberSubscriber, { where: { viberId: In(ids) }, select: { viberId: true, apiVersion: true } });
+  return new Map(rows.map((row) => [row.viberId, row.apiVersion]));
 }

@@ -47,7 +47,7 @@ export class ViberInbox implements ViberCallbackHandler {
         await this.subscribed(readUser(callback.user));
         return null;
       case 'unsubscribed':
-        await this.unsubscribed(String(callback.user_id ?? ''));
+        await this.unsubscribed(scalar(callback.user_id) ?? '');
         return null;
       case 'conversation_started': {
         const user = readUser(callback.user);
@@ -64,10 +64,10 @@ export class ViberInbox implements ViberCallbackHandler {
   }
 
   private async receipt(kind: ReceiptKind, callback: Record<string, unknown>): Promise<void> {
-    const token = callback.message_token;
-    if (token === undefined || token === null) return;
+    const token = scalar(callback.message_token);
+    if (token === null) return;
     const result = await this.deps.db.tx((manager) =>
-      applyViberReceipt(manager, { kind, messageToken: String(token), detail: typeof callback.desc === 'string' ? callback.desc : null }, this.now()),
+      applyViberReceipt(manager, { kind, messageToken: token, detail: typeof callback.desc === 'string' ? callback.desc : null }, this.now()),
     );
     if (kind === 'failed' && result === 'applied') this.deps.wake();
   }
@@ -87,11 +87,11 @@ export class ViberInbox implements ViberCallbackHandler {
 
   private async message(callback: Record<string, unknown>): Promise<void> {
     const sender = readUser(callback.sender);
-    const token = callback.message_token;
-    if (!sender || token === undefined || token === null) return;
-    const verdict = this.flood.check(sender.id, this.now(), String(token));
+    const token = scalar(callback.message_token);
+    if (!sender || token === null) return;
+    const verdict = this.flood.check(sender.id, this.now(), token);
     if (verdict === 'drop') return;
-    const key = `message:${String(token)}`;
+    const key = `message:${token}`;
     const stored = await this.deps.db.tx(async (manager) => {
       if (await manager.findOneBy(ViberCallback, { key })) return false;
       await manager.insert(ViberCallback, { key, at: this.now() });
@@ -100,11 +100,11 @@ export class ViberInbox implements ViberCallbackHandler {
       await putJob(
         manager,
         {
-          id: `vmsg:${String(token)}`,
+          id: `vmsg:${token}`,
           round: 0,
           step: 'viber_message',
           dueAt: this.now(),
-          state: { sender, message: verdict === 'warn' ? { type: 'flood' } : callback.message ?? {}, token: String(token) },
+          state: { sender, message: verdict === 'warn' ? { type: 'flood' } : callback.message ?? {}, token },
         },
         this.now(),
       );
@@ -143,6 +143,16 @@ export async function upsertSubscriber(manager: EntityManager, user: ViberUser, 
     createdAt: now,
     updatedAt: now,
   });
+}
+
+/**
+ * A token or an id as text: Viber sends them as numbers (kept exact as strings by the parser) or
+ * strings. Anything else (an object, an array) is not one, whoever signed it.
+ */
+function scalar(value: unknown): string | null {
+  if (typeof value === 'string') return value.length > 0 && value.length <= 64 ? value : null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
 }
 
 /** Reads Viber's user object (`user` or `sender`), or null when it has no id. */

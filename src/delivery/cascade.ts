@@ -190,7 +190,8 @@ export class Cascade {
         );
         return 'wait';
       }
-      if (outcome.kind === 'unreachable' && tries + 1 < VIBER_TRIES) {
+      // A timeout is not retried: the card may have arrived, and the SMS is the safer second message.
+      if (outcome.kind === 'unreachable' && !outcome.uncertain && tries + 1 < VIBER_TRIES) {
         await updateAttempt(manager, attemptId, { status: 'sending', detail: `try ${tries + 1}: ${outcome.reason}`, at: now });
         await this.queue.advance(manager, job.id, { step: 'dispatch', dueAt: now + 1000 * 2 ** tries, state: { attemptId, viberTries: tries + 1 } });
         return 'retry';

@@ -11,8 +11,11 @@ export type ViberSendOutcome =
   | { kind: 'sent'; messageToken: string }
   /** Viber answered with a non-zero status: no retry helps (5 not registered, 6 not subscribed, …). */
   | { kind: 'refused'; status: number; reason: string }
-  /** No answer could be read: worth a quick retry. */
-  | { kind: 'unreachable'; reason: string };
+  /**
+   * No answer could be read. Worth a quick retry, unless `uncertain`: the request may have reached
+   * Viber (no answer in time), and a retry could put a second card on the phone.
+   */
+  | { kind: 'unreachable'; reason: string; uncertain?: boolean };
 
 export interface ViberDelivery {
   /** Sends one document message to a subscribed Viber user. Never throws. */

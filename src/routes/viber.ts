@@ -20,8 +20,11 @@ export function viberRoutes(authToken: string | undefined, handler: ViberCallbac
     if (!authToken || !handler) {
       throw new HttpError(503, 'not_configured', 'VIBER_AUTH_TOKEN is not set on this server: the Viber bot is off.');
     }
+    const signature = ctx.get('x-viber-content-signature') || undefined;
+    // Without a signature nothing the body says can count: refuse before waiting for it.
+    if (!signature) throw new HttpError(401, 'invalid_signature', 'X-Viber-Content-Signature is missing.', undefined, { connection: 'close' });
     const raw = await readRawBody(ctx);
-    if (!isViberSignatureValid(authToken, ctx.get('x-viber-content-signature') || undefined, raw)) {
+    if (!isViberSignatureValid(authToken, signature, raw)) {
       throw new HttpError(401, 'invalid_signature', 'X-Viber-Content-Signature is missing or does not match the body.');
     }
     const callback = parseJson(raw, parseViberJson);

@@ -39,6 +39,30 @@ describe('subscribing by phone', () => {
     await waitFor('card on viber', () => h.viber.to(user).find((m) => m.body.type === 'rich_media'));
   });
 
+  it('answers a client too old for the share-phone button without it, instead of not at all', async () => {
+    const user = 'bind-old-client';
+    h.viber.apiVersions.set(user, 2);
+    const welcome = await h.viber.callback(h.webhook, viberCallbacks.conversationStarted(user, h.nextToken(), 'uk', 2));
+    const welcomed = JSON.parse(welcome.body);
+    expect(welcomed.keyboard).to.equal(undefined);
+    expect(welcomed.min_api_version).to.equal(undefined);
+    expect(welcomed.text).to.contain('номер');
+    await h.say(user, 'привіт', { api_version: 2 });
+    const invited = await h.botMessage(user, 1);
+    expect(invited.keyboard).to.equal(undefined);
+    expect(invited.text).to.be.a('string').and.not.be.empty;
+    // The same user can still subscribe by typing the number.
+    await h.say(user, '068 100 00 97', { api_version: 2 });
+    await waitFor('claim sms', () => h.turbo.to('+380681000097')[0]);
+  });
+
+  it('tells a chat that gets nothing and asks to stop that there is nothing to stop, and codes come by SMS', async () => {
+    const user = 'stop-unbound';
+    await h.say(user, 'відпишіть мене');
+    const answer = await h.botMessage(user, 1);
+    expect(answer.text).to.contain('вимикати нічого').and.contain('SMS');
+  });
+
   it('accepts a typed number in the usual Ukrainian forms', async () => {
     await h.say('bind-2', 'мій номер 068 100-00-02');
     await waitFor('claim sms', () => h.turbo.to('+380681000002')[0]);

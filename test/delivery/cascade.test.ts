@@ -138,6 +138,23 @@ describe('the cascade', () => {
       expect(late.channel).to.equal('sms');
     });
 
+    it('sends the SMS at once when Viber does not answer in time, without trying Viber again', async () => {
+      h.viber.behaviour = () => 'hang';
+      try {
+        const body = event({ phone_number: phone, code: '7070' });
+        const started = Date.now();
+        await h.push(body);
+        const view = await h.waitForStatus(body.id as string, 'sent');
+        expect(view.channel).to.equal('sms');
+        // One Viber timeout (5 s), then the SMS: a second try could put a second card on the phone.
+        expect(Date.now() - started).to.be.below(9000);
+        expect(h.viber.unanswered.filter((m) => JSON.stringify(m.body).includes('7070'))).to.have.length(1);
+        expect(view.attempts[0].detail).to.match(/viber unreachable: .*timeout/i);
+      } finally {
+        h.viber.behaviour = () => 'ok';
+      }
+    });
+
     it('falls back to SMS at once when Viber answers with an error status', async () => {
       h.viber.behaviour = () => ({ status: 12, message: 'tooManyRequests' });
       try {

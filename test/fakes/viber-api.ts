@@ -23,6 +23,10 @@ export class FakeViberApi extends FakeService {
   readonly webhooks: Array<Record<string, unknown>> = [];
   /** Decides the answer per receiver; defaults to status 0. */
   behaviour: (receiver: string) => ViberBehaviour = () => 'ok';
+  /** Send requests left without an answer (behaviour 'hang'): Viber may or may not have delivered them. */
+  readonly unanswered: SentViberMessage[] = [];
+  /** The API level of each receiver's client (10 when not set): above it, Viber answers status 13. */
+  readonly apiVersions = new Map<string, number>();
   private nextToken = 5_000_000_000_000_000_001n;
 
   constructor(readonly authToken = 'viber-test-token') {
@@ -64,8 +68,13 @@ export class FakeViberApi extends FakeService {
       return;
     }
     const receiver = String(payload.receiver);
+    if (Number(payload.min_api_version ?? 1) > (this.apiVersions.get(receiver) ?? 10)) {
+      sendJson(res, 200, { status: 13, status_message: 'apiVersionNotSupported', chat_hostname: 'SN-CHAT-01_' });
+      return;
+    }
     const behaviour = this.behaviour(receiver);
     if (behaviour === 'hang') {
+      this.unanswered.push({ receiver, body: payload, token: '' });
       return;
     }
     if (behaviour === 'http500') {
@@ -126,8 +135,8 @@ export const viberCallbacks = {
     const user = { id: userId, name: sender.name ?? 'Тест', avatar: null, language: sender.language ?? 'uk', country: 'UA', api_version: sender.api_version ?? 10 };
     return `{"event":"message","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"sender":${JSON.stringify(user)},"message":${JSON.stringify(message)},"silent":false}`;
   },
-  conversationStarted(userId: string, token: string, language = 'uk'): string {
-    const user = { id: userId, name: 'Тест', avatar: null, language, country: 'UA', api_version: 10 };
+  conversationStarted(userId: string, token: string, language = 'uk', apiVersion = 10): string {
+    const user = { id: userId, name: 'Тест', avatar: null, language, country: 'UA', api_version: apiVersion };
     return `{"event":"conversation_started","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"type":"open","user":${JSON.stringify(user)},"subscribed":false}`;
   },
   subscribed(userId: string, token: string): string {

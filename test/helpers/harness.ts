@@ -186,7 +186,7 @@ export class Harness {
   }
 
   /** A Viber user writes to the bot (a text, or any message object). */
-  say(userId: string, message: string | object, sender: Partial<{ name: string; language: string }> = {}) {
+  say(userId: string, message: string | object, sender: Partial<{ name: string; language: string; api_version: number }> = {}) {
     const body = typeof message === 'string' ? { type: 'text', text: message } : message;
     return this.viber.callback(this.webhook, viberCallbacks.message(userId, body, this.nextToken(), sender));
   }

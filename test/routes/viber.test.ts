@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { connect } from 'node:net';
 import { request } from 'undici';
 import { sleep, waitFor } from '../fakes/http';
 import { viberCallbacks } from '../fakes/viber-api';
@@ -38,6 +39,34 @@ describe('POST /viber/webhook', () => {
       expect(get.statusCode).to.equal(405);
       expect(get.headers.allow).to.equal('POST');
       await get.body.text();
+    });
+
+    it('refuses a request without a signature before its body arrives', async () => {
+      const { hostname, port } = new URL(h.webhook);
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => {
+          // Headers only: the promised 1000 bytes never come.
+          socket.write('POST /viber/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n');
+        });
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+        setTimeout(() => socket.destroy(), 5000);
+      });
+      expect(answer).to.match(/^HTTP\/1\.1 401/);
+      expect(Date.now() - started).to.be.below(2000);
+    });
+
+    it('answers 200, not 500, for a signed callback with an object where a token or an id belongs', async () => {
+      for (const body of [
+        '{"event":"message","timestamp":1,"message_token":{"a":1},"sender":{"id":"odd-1","name":"x"},"message":{"type":"text","text":"привіт"}}',
+        '{"event":"unsubscribed","timestamp":1,"user_id":{"toString":1},"message_token":1}',
+        '{"event":"delivered","timestamp":1,"message_token":[1,2],"user_id":"odd-1"}',
+      ]) {
+        expect((await h.viber.callback(h.webhook, body)).status, body).to.equal(200);
+      }
     });
   });
 

@@ -38,8 +38,26 @@ export const VIBER_STATUS: Record<number, string> = {
   24: 'noBalance',
 };
 
-/** The network failed or Viber answered something other than its JSON: worth a retry. */
-export class ViberTransportError extends Error {}
+/**
+ * The network failed or Viber answered something other than its JSON. `uncertain`: the request may
+ * have reached Viber all the same (no answer in time, a connection cut after sending).
+ */
+export class ViberTransportError extends Error {
+  constructor(
+    message: string,
+    readonly uncertain = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Transport failures after which the request may have been received and acted on. */
+const UNCERTAIN_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'ABORT_ERR']);
+
+function mayHaveArrived(error: unknown): boolean {
+  const { code, name } = (error ?? {}) as { code?: string | number; name?: string };
+  return (typeof code === 'string' && UNCERTAIN_CODES.has(code)) || name === 'TimeoutError' || name === 'AbortError';
+}
 
 export interface ViberReply {
   status: number;
@@ -73,7 +91,7 @@ export class ViberApi {
         this.options.timeoutMs ?? 5000,
       );
     } catch (error) {
-      throw new ViberTransportError(describeTransportError(error));
+      throw new ViberTransportError(describeTransportError(error), mayHaveArrived(error));
     }
     if (reply.status !== 200) throw new ViberTransportError(`Viber API HTTP ${reply.status}`);
     let body: Record<string, unknown>;

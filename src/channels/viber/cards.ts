@@ -159,3 +159,23 @@ export function textMessage(text: string, keyboard?: ViberKeyboard, minApiVersio
   if (minApiVersion) message.min_api_version = minApiVersion;
   return message;
 }
+
+/**
+ * The message as a client of `apiVersion` can take it. Viber refuses a message whose `min_api_version`
+ * is above the receiver's (status 13), so such a user would get no answer at all: the share-phone button
+ * (API level 3) is left out, and the text, which always says how to type the number, goes alone. An
+ * unknown version (null) changes nothing.
+ */
+export function forClient<T extends Record<string, unknown>>(message: T, apiVersion: number | null): T {
+  const needed = typeof message.min_api_version === 'number' ? message.min_api_version : 1;
+  if (apiVersion === null || needed <= apiVersion) return message;
+  const adapted: Record<string, unknown> = { ...message };
+  delete adapted.min_api_version;
+  const keyboard = message.keyboard as ViberKeyboard | undefined;
+  if (keyboard) {
+    const buttons = keyboard.Buttons.filter((button) => button.ActionType !== 'share-phone');
+    if (buttons.length > 0) adapted.keyboard = { ...keyboard, Buttons: buttons };
+    else delete adapted.keyboard;
+  }
+  return adapted as T;
+}

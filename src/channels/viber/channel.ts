@@ -31,7 +31,8 @@ export class ViberChannel implements ViberDelivery {
       return { kind: 'refused', status: reply.status, reason: `viber status ${reply.status} ${name}: ${reply.statusMessage}` };
     } catch (error) {
       const reason = error instanceof ViberTransportError ? error.message : String(error);
-      return { kind: 'unreachable', reason: `viber unreachable: ${reason}` };
+      const uncertain = error instanceof ViberTransportError && error.uncertain;
+      return { kind: 'unreachable', reason: `viber unreachable: ${reason}`, uncertain };
     }
   }
 

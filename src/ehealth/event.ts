@@ -102,7 +102,7 @@ export function parseEvent(body: unknown): ParseResult {
       problem('patient', 'must be an object with id and name');
     } else {
       const patient = input.patient as Record<string, unknown>;
-      patientId = optionalString(patient.id, 'patient.id', 128, problem);
+      patientId = optionalString(patient.id, 'patient.id', 128, problem, true);
       patientName = optionalString(patient.name, 'patient.name', 200, problem);
     }
   }
@@ -182,19 +182,33 @@ export function parseEvent(body: unknown): ParseResult {
   };
 }
 
+/** Half of a UTF-16 surrogate pair without its other half: no character at all. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Control characters (C0, DEL, C1): they have no place in a name or a text sent to a phone. */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/**
+ * A text field: trimmed, inner whitespace and control characters collapsed to one space. A number is
+ * a mistake for a name or a text, but fine for an identifier (`numberAllowed`).
+ */
 function optionalString(
   value: unknown,
   field: string,
   max: number,
   problem: (field: string, text: string) => void,
+  numberAllowed = false,
 ): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (numberAllowed && typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') {
     problem(field, 'must be a string');
     return null;
   }
-  const trimmed = value.trim().replace(/\s+/g, ' ');
+  if (LONE_SURROGATE.test(value)) {
+    problem(field, 'contains a broken character (half of a UTF-16 surrogate pair)');
+    return null;
+  }
+  const trimmed = value.replace(CONTROL, ' ').trim().replace(/\s+/g, ' ');
   if (trimmed.length > max) {
     problem(field, `must be at most ${max} characters`);
     return null;

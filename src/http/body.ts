@@ -11,6 +11,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * `limit` bytes with a 413 (a client that stops sending gets a 408 from the server: http/server.ts).
  */
 export async function readRawBody(ctx: Context, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  // Signatures cover the bytes as sent; a compressed body would be checked, and read, as something else.
+  const encoding = (ctx.get('content-encoding') || 'identity').trim().toLowerCase();
+  if (encoding !== 'identity') {
+    throw new HttpError(415, 'unsupported_encoding', `Content-Encoding ${encoding} is not accepted: send the body uncompressed.`, undefined, {
+      connection: 'close',
+    });
+  }
   try {
     return await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
   } catch (error) {

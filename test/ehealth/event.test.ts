@@ -33,6 +33,19 @@ describe('parseEvent', () => {
     }
   });
 
+  it('refuses a name or a detail that is not text, or holds half a character; an id may be a number', () => {
+    const fields = (body: object) => {
+      const result = parseEvent(body);
+      return result.ok ? [] : result.fields.map((f) => `${f.field}: ${f.problem}`);
+    };
+    expect(fields({ ...base, patient: { id: 42, name: 5 } })).to.deep.equal(['patient.name: must be a string']);
+    expect(fields({ ...base, details: { medication: 7 } })).to.deep.equal(['details.medication: must be a string']);
+    expect(fields({ ...base, patient: { id: 'p', name: 'Іван\uD83D' } })).to.deep.equal(['patient.name: contains a broken character (half of a UTF-16 surrogate pair)']);
+    const ok = parseEvent({ ...base, patient: { id: 42, name: 'Іван\u0000\u0007 Петренко\u0085' } });
+    expect(ok.ok && ok.event.patientName).to.equal('Іван Петренко');
+    expect(ok.ok && ok.event.patientId).to.equal('42');
+  });
+
   it('refuses numbers outside the e-prescription alphabet', () => {
     for (const number of ['0000-K8K5-5MTE-352Z', '1000-K8K5-5MTE-352H', '0000-K8K5-5MTE']) {
       expect(parseEvent({ ...base, number }).ok, number).to.equal(false);

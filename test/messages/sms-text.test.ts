@@ -38,6 +38,15 @@ describe('smsText', () => {
     }
   });
 
+  it('never cuts a character in two when a name must be shortened', () => {
+    const t = translator('uk');
+    for (const name of [`${'Ж'.repeat(25)}😀${'Ж'.repeat(5)}`, `${'Ж'.repeat(40)} 😀Марія`, `Коваль 😀${'Ж'.repeat(60)}`]) {
+      const text = smsText({ type: 'medication_request', thirdPerson: true, patientName: name, number: '0000-K8K5-5MTE-352H', code: '1234' }, t);
+      expect(text.length, text).to.be.at.most(70);
+      expect(text, text).not.to.match(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    }
+  });
+
   it('shortens a long name to the surname and initials', () => {
     expect(shorterNames('Петренко Марія Олександрівна')).to.deep.equal(['Петренко Марія Олександрівна', 'Петренко М. О.', 'Петренко М.', 'Петренко']);
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
 import { signEhealthPayload } from '../../src/ehealth/signature';
 import { event, Harness, SECRET } from '../helpers/harness';
 
@@ -126,6 +127,18 @@ describe('POST /ehealth/events', () => {
     const reply = await h.push(body);
     expect(reply.status).to.equal(413);
     expect((await h.status(body.id as string)).status).to.equal(404);
+  });
+
+  it('answers 415 for a compressed body, storing nothing, and takes Content-Encoding identity', async () => {
+    const body = event();
+    const text = JSON.stringify(body);
+    const at = Math.floor(Date.now() / 1000);
+    const headers = { 'content-type': 'application/json', 'x-ehealth-signature': signEhealthPayload(SECRET, text, at) };
+    const zipped = await h.http('POST', '/ehealth/events', gzipSync(text), { ...headers, 'content-encoding': 'gzip' });
+    expect(zipped.status).to.equal(415);
+    expect(zipped.json.error.code).to.equal('unsupported_encoding');
+    expect((await h.status(body.id as string)).status).to.equal(404);
+    expect((await h.http('POST', '/ehealth/events', text, { ...headers, 'content-encoding': 'identity' })).status).to.equal(202);
   });
 
   it('answers 401 for a missing, wrong, malformed or stale signature', async () => {

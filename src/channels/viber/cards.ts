@@ -76,7 +76,10 @@ function documentLines(facts: DocumentFacts, t: TFunction, language: Language) {
     ? [facts.details.medication, facts.details.dosage].filter(Boolean).join(', ')
     : (facts.details.service ?? null);
   const patient = facts.thirdPerson && facts.patientName ? t('viber:card.for_patient', { name: facts.patientName }) : null;
-  const validUntil = facts.expiresAt ? t('viber:card.valid_until', { date: formatValidUntil(facts.expiresAt, language) }) : null;
+  // A withdrawn prescription or a cancelled referral is not valid until anything; "направлення" is neuter.
+  const withdrawn = facts.type === 'medication_request_rejected' || facts.type === 'service_request_cancelled';
+  const validKey = facts.type === 'service_request' ? 'viber:card.valid_until_referral' : 'viber:card.valid_until';
+  const validUntil = facts.expiresAt && !withdrawn ? t(validKey, { date: formatValidUntil(facts.expiresAt, language) }) : null;
   let note: string | null = null;
   if (facts.type === 'medication_request_rejected') note = t('viber:card.rejected');
   else if (facts.type === 'service_request_cancelled') note = t('viber:card.cancelled');

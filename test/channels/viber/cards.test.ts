@@ -29,6 +29,16 @@ describe('the document card', () => {
     });
   }
 
+  it('says "дійсне до" for a referral, and no validity for a withdrawn prescription or a cancelled referral', () => {
+    const t = translator('uk');
+    const alt = (facts: Partial<DocumentFacts>) => (documentCard({ ...longFacts, thirdPerson: false, ...facts }, t, 'uk') as unknown as { alt_text: string }).alt_text;
+    expect(alt({ type: 'medication_request' })).to.contain('дійсний до');
+    expect(alt({ type: 'service_request', number: 'AX65-4654-TIB1-TBT1', code: null })).to.contain('дійсне до').and.not.contain('дійсний');
+    for (const type of ['medication_request_rejected', 'service_request_cancelled'] as const) {
+      expect(alt({ type, code: null }), type).not.to.match(/дійсн/);
+    }
+  });
+
   it('leaves a cell that fits as it is, and shortens the longest line first', () => {
     expect(fitCell(['№ 1', 'Парацетамол', 'до 21 грудня'])).to.equal('№ 1<br>Парацетамол<br>до 21 грудня');
     const cell = fitCell(['№ 0000-K8K5-5MTE-352H', 'x'.repeat(300), 'до 21 грудня 2026']);

@@ -92,7 +92,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     now,
     metrics,
   });
-  const staffCommands = viberStaffCommands({ now, wake });
+  const staffCommands = viberStaffCommands({ now, wake, metrics });
   const bot = viber ? createBot({ db, queue, viber, sms: smsProviders, logger, now, wake, staffCommands }) : null;
   const handlers: Partial<Record<JobStep, StepHandler>> = { ...cascade.handlers(), ...(bot?.handlers ?? {}) };
   const ingestor = new EventIngestor(db, wake, now, metrics);
@@ -112,7 +112,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     metricsRoutes(metrics),
     ehealthRoutes({ secret: config.ehealthWebhookSecret, checker, ingestor, db, accepting: () => accepting }),
     viberRoutes(config.viber.authToken, bot?.inbox ?? null),
-    adminRoutes({ db, adminToken: config.adminToken, now, wake, viberOn: viber !== null, logger }),
+    adminRoutes({ db, adminToken: config.adminToken, now, wake, viberOn: viber !== null, logger, metrics }),
   ];
   const app = createApp(routers, logger, isDatabaseUnavailable);
   const server = createHttpServer(app, options.requestTimeoutMs);

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { type ViberMessage, textMessage } from '../channels/viber/cards';
 import { type Language, translator } from '../i18n';
 import { dateFormat } from '../messages/dates';
+import type { DeliveryMetrics } from '../metrics';
 import { maskId, maskPhone } from '../privacy';
 import { type AuditOutcome, appendAudit, targets } from './audit';
 import { type ResendOutcome, resendEvent, staffEventView } from './events';
@@ -15,6 +16,8 @@ export interface StaffCommandDeps {
   now: () => number;
   /** Tells the worker a job is due (after a resend); it looks once the conversation commits. */
   wake: () => void;
+  /** A resend puts the event back to `queued`, which the status counter counts. */
+  metrics?: Pick<DeliveryMetrics, 'eventStatus'>;
 }
 
 /**
@@ -107,10 +110,11 @@ export function viberStaffCommands(deps: StaffCommandDeps): ViberStaffCommands {
         const outcome: ResendOutcome = await resendEvent(manager, argument, now);
         await audit(actor, member.name, RESEND_OUTCOMES[outcome.kind], targets.event(argument), outcome.kind === 'resent' ? `round ${outcome.round}` : outcome.kind);
         if (outcome.kind === 'resent') {
+          deps.metrics?.eventStatus(outcome.type, 'queued');
           deps.wake();
           return reply(t('staff:resend.resent', { id: argument, round: outcome.round }));
         }
-        return reply(t(`staff:resend.${outcome.kind}`, { id: argument }));
+        return reply(t(`staff:resend.${outcome.kind}`, { id: argument, why: outcome.kind === 'busy' ? outcome.why : '' }));
       }
       case 'help':
         await audit(actor, member.name, 'ok', null);

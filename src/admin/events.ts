@@ -44,6 +44,8 @@ export interface StaffAttemptView {
 /** What staff see of one event: everything but the code, which only the printed note carries. */
 export interface StaffEventView extends EventSummary {
   has_code: boolean;
+  /** When retention erased the code, details and patient name; null while they are kept. */
+  erased_at: string | null;
   details: Record<string, string>;
   attempts: StaffAttemptView[];
 }
@@ -66,6 +68,7 @@ export async function staffEventView(manager: EntityManager, id: string): Promis
   return {
     ...summary(event, null),
     has_code: event.code !== null,
+    erased_at: event.erasedAt === null ? null : new Date(event.erasedAt).toISOString(),
     details: parseDetails(event.details) as Record<string, string>,
     attempts: attempts.map((attempt) => ({
       round: attempt.round,
@@ -98,15 +101,15 @@ function summary(event: EhealthEvent, shownPhone: string | null): EventSummary {
 }
 
 export type ResendOutcome =
-  | { kind: 'resent'; round: number }
+  | { kind: 'resent'; round: number; type: string }
   | { kind: 'not_found' }
   /** No phone: the patient needs the printed note instead. */
   | { kind: 'no_phone' }
   | { kind: 'expired'; expiresAt: number }
   /** A confirmation code that retention already erased: nothing worth sending is left. */
   | { kind: 'no_code' }
-  /** A worker is sending this event right now, or another resend won the race. */
-  | { kind: 'busy' };
+  /** A worker is sending this event right now, or another resend won the race or is still queued. */
+  | { kind: 'busy'; why: string };
 
 /**
  * Starts a new cascade for the same event (Viber first, then SMS, as at first): the round goes up,
@@ -121,7 +124,10 @@ export async function resendEvent(manager: EntityManager, id: string, now: numbe
   if (event.erasedAt !== null || (event.code === null && requiresCode(event.type as EventType))) return { kind: 'no_code' };
   // A held job is mid-send: replacing it now could put two messages on the patient's phone.
   const job = await manager.findOneBy(Job, { id });
-  if (job && job.lockedUntil !== null && job.lockedUntil > now) return { kind: 'busy' };
+  if (job && job.lockedUntil !== null && job.lockedUntil > now) return { kind: 'busy', why: 'it is being sent right now' };
+  // Several resends at once (a double click, two operators): the first is queued, the others would
+  // each replace it with a round that never sends anything.
+  if (event.round > 0 && event.status === 'queued') return { kind: 'busy', why: 'the last resend of it is still queued' };
 
   const round = event.round + 1;
   const updated = await manager
@@ -130,7 +136,7 @@ export async function resendEvent(manager: EntityManager, id: string, now: numbe
     .set({ round, status: 'queued', channel: null, reason: null, updatedAt: now })
     .where('id = :id AND round = :old', { id, old: event.round })
     .execute();
-  if (!updated.affected) return { kind: 'busy' };
+  if (!updated.affected) return { kind: 'busy', why: 'another resend of it won' };
   await putJob(manager, { id, round, step: 'dispatch', dueAt: now }, now);
-  return { kind: 'resent', round };
+  return { kind: 'resent', round, type: event.type };
 }

@@ -64,8 +64,15 @@ export function noteContent(event: EhealthEvent, now: number, language: Language
   if (!event.code && expectsCode) notices.push(t('note:notice.no_code'));
 
   // Without a code, the footer must not ask the patient to show one.
+  // A note for a patient who got the SMS (a withdrawn prescription, say) must not claim they get none.
   const footerKey =
-    type === 'medication_request' || type === 'service_request' ? `${type}${event.code ? '' : '_no_code'}` : type === 'verification' ? type : 'other';
+    type === 'medication_request' || type === 'service_request'
+      ? `${type}${event.code ? '' : '_no_code'}`
+      : type === 'verification'
+        ? type
+        : event.phone === null
+          ? 'other_no_phone'
+          : 'other';
   return {
     language,
     title: t('note:title'),

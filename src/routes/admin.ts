@@ -20,6 +20,7 @@ import { parseJson, readRawBody } from '../http/body';
 import { HttpError } from '../http/errors';
 import { LANGUAGES } from '../i18n';
 import type { Logger } from '../logger';
+import type { DeliveryMetrics } from '../metrics';
 import { maskPhone } from '../privacy';
 
 export interface AdminRouteDeps {
@@ -32,6 +33,8 @@ export interface AdminRouteDeps {
   /** Viber is configured: patients whose binding ends are told there. */
   viberOn: boolean;
   logger: Logger;
+  /** A resend puts the event back to `queued`, which the status counter counts. */
+  metrics?: Pick<DeliveryMetrics, 'eventStatus'>;
 }
 
 /** What a change's audit line says beyond who and what: the target (if not the call's) and a detail. */
@@ -176,6 +179,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
       );
       switch (outcome.kind) {
         case 'resent':
+          deps.metrics?.eventStatus(outcome.type, 'queued');
           deps.wake();
           ctx.status = 202;
           ctx.body = { id, status: 'queued', round: outcome.round };
@@ -189,7 +193,9 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
         case 'no_code':
           throw new HttpError(409, 'no_code', `Event ${id} no longer holds its code (erased by retention); a new one must come from eHealth.`);
         case 'busy':
-          throw new HttpError(409, 'busy', `Event ${id} is being sent right now; look at its timeline and retry in a few seconds if it still needs a resend.`, undefined, { 'retry-after': '5' });
+          throw new HttpError(409, 'busy', `Event ${id} is not resent: ${outcome.why}. Look at its timeline, and resend later if the patient still has nothing.`, undefined, {
+            'retry-after': '5',
+          });
       }
     }),
   );
@@ -208,12 +214,17 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
       const note = noteContent(event, now, language);
       // Rendered before anything is recorded: a note that failed to render was not printed.
       const body = format === 'pdf' ? await renderNotePdf(note) : renderNoteHtml(note);
-      await commit(
-        ctx,
-        call,
-        (manager) => recordNotePrint(manager, event, format, now),
-        () => ({ detail: format }),
-      );
+      // HEAD (which GET routes answer too) asks about the note without taking it: nothing was printed.
+      if (ctx.method === 'GET') {
+        await commit(
+          ctx,
+          call,
+          (manager) => recordNotePrint(manager, event, format, now),
+          () => ({ detail: format }),
+        );
+      } else {
+        call.detail = `${ctx.method}: nothing printed`;
+      }
       ctx.set('x-content-type-options', 'nosniff');
       if (format === 'pdf') {
         ctx.type = 'application/pdf';

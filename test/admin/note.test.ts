@@ -113,6 +113,13 @@ describe('GET /admin/events/:id/note (the information note)', () => {
     expect(staffView.text).not.to.contain('5821');
   });
 
+  it('records nothing for a HEAD request: nothing was printed', async () => {
+    const before = (await h.status(prescription.id as string)).json.attempts.length;
+    const head = await api(h, 'HEAD', `/admin/events/${prescription.id}/note`, operator.token);
+    expect(head.status).to.equal(200);
+    expect((await h.status(prescription.id as string)).json.attempts.length).to.equal(before);
+  });
+
   it('lists print_required events for staff to print', async () => {
     const reply = await api(h, 'GET', '/admin/events?status=print_required', operator.token);
     expect(reply.json.events.map((e: { id: string }) => e.id)).to.include(prescription.id);
@@ -159,6 +166,12 @@ describe('GET /admin/events/:id/note (the information note)', () => {
     await h.push(withdrawn);
     const html = (await api(h, 'GET', `/admin/events/${withdrawn.id}/note`, operator.token)).text;
     expect(html).to.contain('Лікар відкликав цей рецепт');
+    expect(html).to.contain('не отримує SMS');
+    // Printed for a patient who did get the SMS: the note must not claim they get none.
+    const sent = event({ type: 'medication_request_rejected', phone_number: '+380671112299', code: null });
+    await h.push(sent);
+    const sentHtml = (await api(h, 'GET', `/admin/events/${sent.id}/note`, operator.token)).text;
+    expect(sentHtml).to.contain('на прохання пацієнта').and.not.contain('не отримує SMS');
   });
 
   it('never asks to show a code the note does not carry', async () => {

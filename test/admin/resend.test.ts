@@ -90,3 +90,30 @@ describe('POST /admin/events/:id/resend', () => {
     expect(h.turbo.to(phone)).to.have.length(1);
   });
 });
+
+describe('POST /admin/events/:id/resend, several at once', () => {
+  let h: Harness;
+  let operator: { id: string; token: string };
+  before(async () => {
+    h = await new Harness(ADMIN_ENV).start();
+    operator = await makeStaff(h, 'operator');
+  });
+  after(() => h.stop());
+
+  it('takes one of several simultaneous resends and answers the others 409 busy; the status counter counts it', async () => {
+    const phone = '+380502220011';
+    const body = event({ phone_number: phone });
+    await h.push(body);
+    await h.waitForStatus(body.id as string, 'sent');
+    // Nobody takes the job meanwhile: every resend but the first must see it still queued.
+    await h.vistka.worker.stop();
+    const replies = await Promise.all([1, 2, 3, 4, 5].map(() => api(h, 'POST', `/admin/events/${body.id}/resend`, operator.token)));
+    expect(replies.map((r) => r.status).sort()).to.deep.equal([202, 409, 409, 409, 409]);
+    for (const refused of replies.filter((r) => r.status === 409)) {
+      expect(refused.json.error.code).to.equal('busy');
+      expect(refused.json.error.message).to.contain('still queued');
+    }
+    const metrics = (await h.http('GET', '/metrics')).text;
+    expect(metrics).to.match(/^vistka_events_total\{type="medication_request",status="queued"\} 2$/m);
+  });
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pino from 'pino';
-import { resendEvent } from '../../src/admin/events';
+import { resendEvent, staffEventView } from '../../src/admin/events';
 import { DeliveryAttempt } from '../../src/entities/DeliveryAttempt';
 import { EhealthEvent } from '../../src/entities/EhealthEvent';
 import { PendingReceipt } from '../../src/entities/PendingReceipt';
@@ -51,6 +51,10 @@ describe('retention', () => {
     // Nothing worth sending is left of an erased event: a staff resend is refused, not an SMS without its code.
     expect(await h.vistka.db.tx((manager) => resendEvent(manager, noExpiry.id as string, later))).to.deep.equal({ kind: 'no_code' });
     expect(kept.details).to.contain('Амоксицилін');
+    // Staff see when and that it was erased, not only empty fields.
+    const erasedView = await staffEventView(h.vistka.db.manager, noExpiry.id as string);
+    expect(erasedView).to.include({ erased_at: new Date(later).toISOString(), has_code: false, patient_name: null });
+    expect((await staffEventView(h.vistka.db.manager, stillValid.id as string))?.erased_at).to.equal(null);
     // The delivery timeline stays for the statistics, and eHealth can still read the status.
     expect(await h.vistka.db.manager.countBy(DeliveryAttempt, { eventId: expiredLongAgo.id as string })).to.equal(1);
     const view = await h.status(expiredLongAgo.id as string);

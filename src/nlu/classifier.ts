@@ -9,11 +9,12 @@
  * 2. deterministic unsubscribe rules, so "stop writing to me" always wins;
  * 3. a closed list of greetings and bot commands ("привіт", "/start", "меню"), and "чим можете допомогти?" → help;
  * 4. definition and price questions ("що таке рецепт", "скільки коштує аналіз") → unknown;
- * 5. the NLP.js model on the words that carry meaning (greetings and filler removed, English plurals folded, see
+ * 5. a message that is only a document noun ("мої рецепти", "код") asks for that data;
+ * 6. the NLP.js model on the words that carry meaning (greetings and filler removed, English plurals folded, see
  *    english.ts), trusted above a threshold and, for an in-scope answer, only when some word is typical of such
  *    requests (see in-scope-evidence.ts);
- * 6. a whole-phrase fuzzy match against the training phrases, for garbled spelling the model cannot read;
- * 7. otherwise `unknown` (the bot then shows its help menu).
+ * 7. a whole-phrase fuzzy match against the training phrases, for garbled spelling the model cannot read;
+ * 8. otherwise `unknown` (the bot then shows its help menu).
  * A final veto turns any data answer into `unsubscribe` when the message contains a misspelt "відписатися".
  */
 import { expandAbbreviations } from './abbreviations';
@@ -50,6 +51,7 @@ export type DecisionSource =
   | 'unsubscribe-rule'
   | 'greeting-rule'
   | 'out-of-scope-rule'
+  | 'document-word'
   | 'model'
   | 'fuzzy'
   | 'fallback'
@@ -82,6 +84,34 @@ const MAX_WORDS = 60;
 /** The words the model and the evidence check look at: no greeting, no filler, English plurals folded. */
 function meaningfulWords(tokens: readonly string[]): string[] {
   return foldEnglishWords(removeFillerWords(withoutGreeting(tokens)));
+}
+
+/** Nouns that name one kind of the patient's data, by the start of the word. */
+const DOCUMENT_WORDS: ReadonlyArray<readonly [RegExp, Intent]> = [
+  [/^(?:рецепт|рецептик|prescription)/, 'prescriptions'],
+  [/^(?:направлен|скерув|referral)/, 'referrals'],
+  [/^(?:код|коду|коди|code)$/, 'last_code'],
+];
+/** Words that may stand beside such a noun without asking anything else ("мої е-рецепти", "my code"). */
+const DOCUMENT_COMPANIONS: ReadonlySet<string> = new Set([
+  'мій', 'моя', 'моє', 'мої', 'моїх', 'мой', 'мои', 'моих', 'свій', 'свої', 'my', 'е', 'e', 'електронний', 'електронна',
+  'електронне', 'електронні', 'электронный', 'электронные', 'останній', 'останні', 'последний', 'последние', 'latest',
+  'last', 'мої', 'всі', 'все', 'all', 'є', 'есть',
+]);
+
+/**
+ * A message that is only a document noun and its companions ("рецепт", "мій е рецепт", "мої направлення",
+ * "код"): the data it names, whatever the model makes of so few words. Null for anything longer.
+ */
+function bareDocumentRequest(content: readonly string[]): Intent | null {
+  let found: Intent | null = null;
+  for (const word of content) {
+    if (DOCUMENT_COMPANIONS.has(word)) continue;
+    const match = DOCUMENT_WORDS.find(([pattern]) => pattern.test(word));
+    if (!match || (found !== null && found !== match[1])) return null;
+    found = match[1];
+  }
+  return found;
 }
 
 /** English words that mark a message as English even when the training phrases lack them. */
@@ -134,7 +164,13 @@ export class LayeredIntentClassifier implements IntentClassifier {
     // Only thanks, "ok", pronouns…: nothing is being asked.
     if (content.length === 0) return { intent: 'unknown', score: 1, source: 'empty', prepared };
 
-    const decided = await this.decideStatistically(content, prepared);
+    const named = bareDocumentRequest(content);
+    if (named) return { intent: named, score: 1, source: 'document-word', prepared };
+    const guessed = await this.decideStatistically(content, prepared);
+    // Stop requests are the rules' job: on every evaluation set they caught all of them, and the
+    // statistical layers only ever said "unsubscribe" wrongly ("які команди сюди писати"). The menu,
+    // which has the stop button, is the safe answer to what they are unsure of.
+    const decided = guessed.intent === 'unsubscribe' ? { intent: 'unknown' as const, score: 1 - guessed.score, source: 'fallback' as const } : guessed;
     if (isDataIntent(decided.intent) && tokens.some((token) => looksLikeUnsubscribeWord(token, editDistance))) {
       return { intent: 'unsubscribe', score: decided.score, source: 'veto', prepared };
     }

@@ -36,10 +36,20 @@ const PRICE_EN = new RegExp(`${W}(?:cost|costs|price|prices|pricing|uah|hryvnia|
  */
 const OTHER_CODE = new RegExp(
   `${W}(?:(?:код|кода|коду|коди) (?:[^ ]+ )?(?:телефонн[^ ]*|міжміськ[^ ]*|регіон[^ ]*|региона|країни|страны|міста|города|області|оператора|домофона|під'їзду|подъезда)|` +
-    `(?:телефонн[^ ]*|міжміськ[^ ]*|поштов[^ ]*|почтов[^ ]*|промо|qr|штрих) ?(?:код|кода|коду|коди)|промокод[^ ]*|логін|логин|` +
+    `(?:телефонн[^ ]*|міжміськ[^ ]*|поштов[^ ]*|почтов[^ ]*|промо|qr|штрих|знижков[^ ]*|бонусн[^ ]*|скидочн[^ ]*) ?(?:код|кода|коду|коди)|` +
+    `(?:код|кода|коду|коди) (?:на |для )?(?:знижк[^ ]*|скидк[^ ]*|бонус[^ ]*|акці[^ ]*)|промокод[^ ]*|логін|логин|` +
     // A password or PIN of something else; "пароль для аптеки" is what some patients call the code.
     `(?:пароль|пароля|паролі|пін ?код|pin) (?:від|от|до|к|для) (?:[^ ]+ )?(?:дії|дія|дию|банк[^ ]*|приват[^ ]*|моно[^ ]*|пошт[^ ]*|почт[^ ]*|gmail|` +
     `телефон[^ ]*|вайбер[^ ]*|viber|wifi|вайфай|інтернет[^ ]*|интернет[^ ]*|картк[^ ]*|карти|карты|кабінет[^ ]*|кабинет[^ ]*|акаунт[^ ]*|аккаунт[^ ]*|сім[^ ]*|сим[^ ]*))${END}`,
+);
+
+/**
+ * What a document is for, and where to buy medicines: "навіщо потрібне е-направлення", "для чого
+ * потрібен код", "де можна купити ліки по рецепту". General questions, not the patient's data.
+ */
+const PURPOSE_OR_WHERE_TO_BUY = new RegExp(
+  `${W}(?:(?:навіщо|нащо|для чого|зачем|для чего) (?:[^ ]+ ){0,2}(?:потрібн[^ ]*|потрібен|треба|нужн[^ ]*|нужен)|` +
+    `(?:де|куди|где) (?:[^ ]+ ){0,2}(?:купити|придбати|отоварити|купить|приобрести|отоварить))${END}`,
 );
 
 /** Shelf life and opening hours: "термін придатності молока", "до котрої працює аптека". */
@@ -70,6 +80,7 @@ export const OUT_OF_SCOPE_RULES: readonly OutOfScopeRule[] = [
   { name: 'definition-question-en', pattern: DEFINITION_EN },
   { name: 'price-question-en', pattern: PRICE_EN },
   { name: 'other-code-or-password', pattern: OTHER_CODE },
+  { name: 'purpose-or-where-to-buy', pattern: PURPOSE_OR_WHERE_TO_BUY },
   { name: 'shelf-life-or-opening-hours', pattern: SHELF_LIFE_OR_HOURS },
   { name: 'cooking-recipe', pattern: COOKING },
 ];

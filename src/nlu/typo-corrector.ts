@@ -16,6 +16,12 @@
 
 const MIN_LENGTH = 5;
 
+/**
+ * Forms of "виписати" (to prescribe, to discharge): real words one letter from "відписати" (to
+ * unsubscribe). "випишіть мені рецепт" must never become a stop request.
+ */
+const NEVER_CORRECTED = /^(?:випис|випиш)/;
+
 const FOLDED_LETTERS: Readonly<Record<string, string>> = {
   і: 'и', ї: 'и', ы: 'и', й: 'и', є: 'е', э: 'е', ё: 'е', ґ: 'г', ь: '', ъ: '', "'": '',
 };
@@ -97,7 +103,7 @@ export class TypoCorrector {
 
   /** The vocabulary word this token most likely meant, or the token itself. */
   correctWord(token: string): string {
-    if (this.known.has(token)) return token;
+    if (this.known.has(token) || NEVER_CORRECTED.test(token)) return token;
     const limit = allowedEdits(token);
     if (limit === 0) return token;
     const cached = this.memo.get(token);

@@ -137,7 +137,7 @@ export interface UnsubscribeRule {
 
 export const UNSUBSCRIBE_RULES: readonly UnsubscribeRule[] = [
   // "стоп", "stop", "unsubscribe", "спам" anywhere: one-word commands people copy from SMS footers.
-  { name: 'stop-word', pattern: new RegExp(`${W}(?:стоп|stop|unsubscribe|спам)(?= |$)`) },
+  { name: 'stop-word', pattern: new RegExp(`${W}(?:стоп|stop|unsubscribe|unsub|спам)(?= |$)`) },
   // відписатися / відпишіть / відписка / отписаться / отпишите, also with common misspellings of the prefix.
   {
     name: 'unsubscribe-stem',

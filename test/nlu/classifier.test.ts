@@ -178,6 +178,18 @@ describe('nlu/classifier', () => {
       }
     });
 
+    it('answers a bare document word with that data, whatever the model makes of so few words', async () => {
+      const cases: Array<[string, string]> = [['рецепт', 'prescriptions'], ['мій е-рецепт', 'prescriptions'], ['мої направлення', 'referrals'], ['код', 'last_code'], ['my code', 'last_code']];
+      for (const [text, intent] of cases) expect((await classifier.explain(text)), text).to.include({ intent, source: 'document-word' });
+      expect((await classifier.explain('рецепт і направлення')).source).not.to.equal('document-word');
+    });
+
+    it('never takes "випишіть" (prescribe) for "відпишіть" (unsubscribe), nor a non-rule guess for a stop request', async () => {
+      for (const text of ['випишіть мені рецепт на антибіотик', 'випишіть направлення до кардіолога', 'випишіть будь ласка', 'які команди сюди писати']) {
+        expect((await classifier.classify(text)).intent, text).not.to.equal('unsubscribe');
+      }
+    });
+
     it('returns a score between 0 and 1', async () => {
       for (const text of ['мої рецепти', 'ываыва', 'стоп']) {
         const { score } = await classifier.classify(text);

@@ -44,6 +44,11 @@ export interface ServerOptions {
   retentionEveryMs?: number;
   /** How long a client may take to send a request before it gets a 408 (10 s by default). */
   requestTimeoutMs?: number;
+  /**
+   * How long the listener stays open after close() at least (1 s by default), answering 503: clients
+   * in the middle of a request get an answer, not a reset, and load balancers notice the instance going.
+   */
+  shutdownGraceMs?: number;
 }
 
 /** A running Vistka: HTTP server, worker and database, with an orderly way to stop. */
@@ -145,8 +150,10 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
         // Every answer from now on closes its connection, so that few keep-alive connections sit idle
         // (to be reset under a client's next request) when the listener closes.
         server.on('request', (_req, res) => res.setHeader('connection', 'close'));
+        const grace = new Promise((resolve) => setTimeout(resolve, options.shutdownGraceMs ?? 1000));
         await worker.stop();
         await retention.stop();
+        await grace;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 5000))]);

@@ -89,7 +89,8 @@ export class Harness {
       },
     });
     const config = this.config();
-    return startVistka(config, { logger: createLogger(config.logLevel, sink), workerPollMs: 50 });
+    // No grace on close: the tests that look at shutdown run the real process (test/ops/crash.test.ts).
+    return startVistka(config, { logger: createLogger(config.logLevel, sink), workerPollMs: 50, shutdownGraceMs: 0 });
   }
 
   /**

@@ -20,6 +20,8 @@ export interface PushLoad {
   concurrency: number;
   /** Called after each answer, with every result so far; may kill a server. */
   onResult?(result: PushResult, results: PushResult[]): void;
+  /** A lane stops after a 503, as eHealth would turn to another instance. */
+  stopOnRefusal?: boolean;
 }
 
 /** Sends signed pushes, `concurrency` at a time over keep-alive connections, and returns every outcome. */
@@ -49,6 +51,7 @@ export async function pushAll(load: PushLoad): Promise<PushResult[]> {
       }
       results.push(result);
       load.onResult?.(result, results);
+      if (load.stopOnRefusal && result.status === 503) return;
     }
   }
   await Promise.all(Array.from({ length: load.concurrency }, lane));

@@ -179,6 +179,32 @@ describe('crash safety of the server process', function () {
     expect((await b.exit()).code).to.equal(0);
   });
 
+  it('SIGTERM with nothing in flight: pushes under way get 202 or 503, never a reset connection', async () => {
+    const databaseUrl = await database();
+    twilio.replyDelayMs = 0;
+    try {
+      const server = await launch(databaseUrl);
+      let termAt = 0;
+      const results = await pushAll({
+        target: () => server.url,
+        bodies: bodies('65', 3000),
+        concurrency: 8,
+        stopOnRefusal: true,
+        onResult(_, all) {
+          if (!termAt && all.filter((r) => r.status === 202).length >= 50) {
+            termAt = Date.now();
+            server.kill('SIGTERM');
+          }
+        },
+      });
+      expect((await server.exit()).code).to.equal(0);
+      expect(results.filter((r) => r.status !== 202 && r.status !== 503)).to.deep.equal([]);
+      expect(results.filter((r) => r.status === 503).length).to.equal(8);
+    } finally {
+      twilio.replyDelayMs = 200;
+    }
+  });
+
   it('SIGTERM: refuses new pushes with 503, finishes the sends in flight, closes the database, exits 0', async () => {
     const databaseUrl = await database();
     twilio.replyDelayMs = 1500;

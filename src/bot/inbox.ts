@@ -52,6 +52,8 @@ export class ViberInbox implements ViberCallbackHandler {
       case 'conversation_started': {
         const user = readUser(callback.user);
         if (!user) return null;
+        // Viber says the user is subscribed (a `subscribed` callback we never got, say): reachable again.
+        if (callback.subscribed === true) await this.subscribed(user);
         return this.deps.welcome(user, callback.subscribed === true);
       }
       case 'message':

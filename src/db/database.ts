@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DatabaseConfig } from '../config';
@@ -204,8 +206,29 @@ async function migrate(source: DataSource, kind: DatabaseConfig['kind']): Promis
   }
 }
 
+/**
+ * Creates the SQLite file's folder, one level at a time, or says why it cannot. A recursive mkdir
+ * (Node's, and TypeORM's through it) loops forever on a folder that cannot be made, such as a path
+ * under /proc, and the server would hang at start.
+ */
+function ensureFolder(path: string): void {
+  const folder = dirname(resolve(path));
+  const missing: string[] = [];
+  for (let at = folder; !existsSync(at); at = dirname(at)) missing.unshift(at);
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      if (code === 'EEXIST') continue;
+      throw new Error(`cannot create the folder ${level} for the SQLite database (${code}); check DATABASE_URL`);
+    }
+  }
+}
+
 /** Opens the database and brings its schema up to date with the migrations (never `synchronize`). */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.kind === 'sqlite') ensureFolder(config.path);
   const common = { entities: ENTITIES, migrations, synchronize: false, logging: false } as const;
   const source =
     config.kind === 'postgres'

@@ -213,6 +213,18 @@ describe('subscribing by phone', () => {
     await h.waitForChannel(body.id as string, 'sms');
   });
 
+  it('takes conversation_started with subscribed: true as Viber saying the user is reachable again', async () => {
+    const user = 'unsub-23';
+    const phone = '+380681000023';
+    await h.bindPhone(user, phone);
+    await h.viber.callback(h.webhook, viberCallbacks.unsubscribed(user, h.nextToken()));
+    const reply = await h.viber.callback(h.webhook, viberCallbacks.conversationStarted(user, h.nextToken(), 'uk', 10, true));
+    expect(JSON.parse(reply.body).text).not.to.contain('SMS');
+    const body = event({ phone_number: phone });
+    await h.push(body);
+    await h.waitForChannel(body.id as string, 'viber');
+  });
+
   it('reads a code typed with words or punctuation around it, and a code of the wrong length costs no try', async () => {
     const user = 'bind-13';
     const phone = '+380681000013';

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase, type Database } from '../../src/db/database';
 import { migrations } from '../../src/db/migrations';
 import { freshPostgresDatabase, onPostgres, TEST_POSTGRES_URL, type TestDatabase } from '../helpers/databases';
@@ -33,5 +36,22 @@ describe('the database on PostgreSQL', function () {
     expect(Date.now() - startedAt).to.be.below(1500);
     await Promise.all(busy);
     expect(await db.isUsable(300)).to.equal(true);
+  });
+});
+
+describe('the database on SQLite', () => {
+  it('creates the folders of a new path, and refuses a folder that cannot be made instead of hanging', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vistka-folders-'));
+    try {
+      const db = await openDatabase({ kind: 'sqlite', path: join(root, 'a', 'b', 'vistka.sqlite') });
+      await db.close();
+      expect(existsSync(join(root, 'a', 'b', 'vistka.sqlite'))).to.equal(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    const started = Date.now();
+    const refused = await openDatabase({ kind: 'sqlite', path: '/proc/vistka-nope/x.sqlite' }).catch((error: Error) => error);
+    expect(String(refused)).to.contain('cannot create the folder /proc/vistka-nope').and.contain('DATABASE_URL');
+    expect(Date.now() - started).to.be.below(2000);
   });
 });

@@ -135,9 +135,9 @@ export const viberCallbacks = {
     const user = { id: userId, name: sender.name ?? 'Тест', avatar: null, language: sender.language ?? 'uk', country: 'UA', api_version: sender.api_version ?? 10 };
     return `{"event":"message","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"sender":${JSON.stringify(user)},"message":${JSON.stringify(message)},"silent":false}`;
   },
-  conversationStarted(userId: string, token: string, language = 'uk', apiVersion = 10): string {
+  conversationStarted(userId: string, token: string, language = 'uk', apiVersion = 10, subscribed = false): string {
     const user = { id: userId, name: 'Тест', avatar: null, language, country: 'UA', api_version: apiVersion };
-    return `{"event":"conversation_started","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"type":"open","user":${JSON.stringify(user)},"subscribed":false}`;
+    return `{"event":"conversation_started","timestamp":${Date.now()},"chat_hostname":"SN-CHAT-01_","message_token":${token},"type":"open","user":${JSON.stringify(user)},"subscribed":${subscribed}}`;
   },
   subscribed(userId: string, token: string): string {
     const user = { id: userId, name: 'Тест', avatar: null, language: 'uk', country: 'UA', api_version: 10 };

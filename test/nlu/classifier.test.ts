@@ -190,6 +190,21 @@ describe('nlu/classifier', () => {
       }
     });
 
+    it('catches stop requests without the usual verbs: leave, be subscribed, a stub, remove', async () => {
+      for (const text of ['хочу вийти з розсилки eHealth', 'відкл сповіщення', 'не хочу бути підписаним на бота', 'прибрати повідомлення з вайбера', 'выйти из рассылки']) {
+        expect((await classifier.classify(text)).intent, text).to.equal('unsubscribe');
+      }
+      for (const text of ['відкладіть повідомлення на потім', 'вийшов з лікарні, де рецепт']) {
+        expect((await classifier.classify(text)).intent, text).not.to.equal('unsubscribe');
+      }
+    });
+
+    it('takes "what is this chat", "what can you do", "I am new here" for help', async () => {
+      for (const text of ['що це за бот', 'шо ви вмієте', 'я новий користувач', 'как работает этот сервис', 'прив', 'начнем']) {
+        expect((await classifier.classify(text)).intent, text).to.equal('help');
+      }
+    });
+
     it('returns a score between 0 and 1', async () => {
       for (const text of ['мої рецепти', 'ываыва', 'стоп']) {
         const { score } = await classifier.classify(text);

@@ -126,7 +126,8 @@ export async function resendEvent(manager: EntityManager, id: string, now: numbe
   const job = await manager.findOneBy(Job, { id });
   if (job && job.lockedUntil !== null && job.lockedUntil > now) return { kind: 'busy', why: 'it is being sent right now' };
   // Several resends at once (a double click, two operators): the first is queued, the others would
-  // each replace it with a round that never sends anything.
+  // each replace it with a round that never sends anything. Once it went out, a resend is a new
+  // request to send again (staff may resend on purpose a moment later), so no time window applies.
   if (event.round > 0 && event.status === 'queued') return { kind: 'busy', why: 'the last resend of it is still queued' };
 
   const round = event.round + 1;

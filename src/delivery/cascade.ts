@@ -79,6 +79,8 @@ export function smsRetryDelay(round: number, random: () => number = Math.random)
 
 /** An SMS send readied in a transaction, to be made after it. */
 interface ReadySms {
+  /** No message of this event went out before in any form (no Viber, no earlier SMS, no resend). */
+  firstMessage: boolean;
   event: EhealthEvent;
   attemptId: string;
   key: string;
@@ -101,6 +103,13 @@ interface SmsState extends JobState {
   attemptId?: string;
   /** Quick retries of the current provider after an uncertain failure (see UNCERTAIN_RETRIES). */
   uncertainRetries: number;
+  /**
+   * Providers whose current key may have sent the SMS (an uncertain failure with it): the key is kept
+   * for every later try through them, whatever comes next, so they can still drop the repeat.
+   */
+  inDoubt: string[];
+  /** Providers whose delivery report said this SMS will not arrive: not tried again in this round. */
+  undelivered: string[];
 }
 
 /** What an `sms_report` step asks about: the sent SMS and how often its report was asked for. */
@@ -247,12 +256,15 @@ export class Cascade {
       await this.queue.finish(manager, job.id);
       return null;
     }
+    const firstMessage =
+      event.round === 0 && event.channel === null && state.rounds === 0 && state.providerIndex === 0 && state.uncertainRetries === 0;
     const attemptId = await this.smsAttempt(manager, event, provider.name, state);
     const key = (state.keys[provider.name] ??= `${event.id}:${event.round}:${provider.name}:${randomUUID()}`);
+    // The channel stays what it was until an SMS goes out: a Viber receipt still counts meanwhile.
     await this.setStatus(manager, event, 'sending', event.channel, event.reason);
     // Saved before the send, so that a crash during it retries with the same key.
     await this.queue.moveOn(manager, job.id, 'sms', state);
-    return { event, attemptId, key, provider, state };
+    return { firstMessage, event, attemptId, key, provider, state };
   }
 
   /**
@@ -285,13 +297,10 @@ export class Cascade {
         return event ? this.readySms(manager, job, event, state) : null;
       }, BOOKKEEPING);
       if (!prepared) return;
-      const { event, attemptId, key, provider } = prepared;
+      const { firstMessage, event, attemptId, key, provider } = prepared;
       prepared = undefined;
       const text = smsText(factsOf(event), translator('uk'));
-      // The event's first message at all: no Viber before it, no earlier SMS round, provider or retry, no resend.
-      if (event.round === 0 && event.channel === null && state.rounds === 0 && state.providerIndex === 0 && state.uncertainRetries === 0) {
-        this.metrics.timeToFirstSend('sms', (this.now() - event.createdAt) / 1000);
-      }
+      if (firstMessage) this.metrics.timeToFirstSend('sms', (this.now() - event.createdAt) / 1000);
       const startedAt = performance.now();
       // send() promises not to throw; should a provider break that promise, its SMS may have gone out.
       const outcome = await provider
@@ -327,6 +336,7 @@ export class Cascade {
           return 'done';
         }
         state.reasons = [...state.reasons.slice(-5), outcome.reason];
+        if (outcome.uncertain && !state.inDoubt.includes(provider.name)) state.inDoubt.push(provider.name);
         if (outcome.uncertain && provider.idempotent && state.uncertainRetries < UNCERTAIN_RETRIES) {
           state.uncertainRetries += 1;
           const retryAt = now + Math.round(UNCERTAIN_RETRY_DELAY_MS * (0.5 + this.random() / 2));
@@ -337,15 +347,24 @@ export class Cascade {
           }
         }
         state.uncertainRetries = 0;
-        if (!outcome.uncertain) delete state.keys[provider.name];
-        if (state.providerIndex + 1 < providers.length) {
-          state.providerIndex += 1;
+        // A new key only where no earlier try may have sent it: a definite refusal now does not mean
+        // that the timed-out try before it sent nothing.
+        if (!state.inDoubt.includes(provider.name)) delete state.keys[provider.name];
+        const next = usableProvider(providers, state, state.providerIndex + 1);
+        if (next !== null) {
+          state.providerIndex = next;
           await this.queue.checkpoint(manager, job.id, state);
           this.metrics.fallback('sms_next_provider');
           return 'next';
         }
+        const first = usableProvider(providers, state, 0);
+        if (first === null) {
+          await this.setStatus(manager, event, 'failed', 'sms', `SMS not delivered: ${state.reasons.join('; ')}`);
+          await this.queue.finish(manager, job.id);
+          return 'done';
+        }
         state.rounds += 1;
-        state.providerIndex = 0;
+        state.providerIndex = first;
         const retryAt = now + smsRetryDelay(state.rounds, this.random);
         const deadline = Math.min(event.expiresAt ?? Infinity, state.startedAt + SMS_RETRY_WINDOW_MS);
         if (retryAt >= deadline) {
@@ -416,11 +435,11 @@ export class Cascade {
       await updateAttempt(manager, report.attemptId, { status: 'failed', detail: answer.reason, at: now });
       const state = readSmsState(job.state, now);
       state.reasons = [...state.reasons.slice(-5), answer.reason];
-      // A later round through this provider is a new message, not a repeat of the one it gave up on.
-      delete state.keys[provider.name];
-      const nextIndex = providers.indexOf(provider) + 1;
+      // The provider gave up on this SMS: it is not asked again in this round, by any later retry.
+      if (!state.undelivered.includes(provider.name)) state.undelivered.push(provider.name);
+      const nextIndex = usableProvider(providers, state, providers.indexOf(provider) + 1);
       const valid = event.expiresAt === null || event.expiresAt > now;
-      if (nextIndex < providers.length && valid) {
+      if (nextIndex !== null && valid) {
         state.providerIndex = nextIndex;
         this.metrics.fallback('sms_undelivered');
         await this.setStatus(manager, event, 'sending', 'sms', `SMS not delivered (${answer.reason}); sending through ${providers[nextIndex].name}`);
@@ -481,7 +500,17 @@ function readSmsState(state: JobState, now: number): SmsState {
     reasons: Array.isArray(state.reasons) ? (state.reasons as string[]) : [],
     attemptId: typeof state.attemptId === 'string' ? state.attemptId : undefined,
     uncertainRetries: Number(state.uncertainRetries ?? 0),
+    inDoubt: Array.isArray(state.inDoubt) ? (state.inDoubt as string[]) : [],
+    undelivered: Array.isArray(state.undelivered) ? (state.undelivered as string[]) : [],
   };
+}
+
+/** The first provider from `from` on whose report has not already given up on this SMS, or null. */
+function usableProvider(providers: SmsProvider[], state: SmsState, from: number): number | null {
+  for (let index = from; index < providers.length; index++) {
+    if (!state.undelivered.includes(providers[index].name)) return index;
+  }
+  return null;
 }
 
 function readReportState(state: JobState): ReportState | null {

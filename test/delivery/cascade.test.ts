@@ -138,6 +138,19 @@ describe('the cascade', () => {
       expect(late.channel).to.equal('sms');
     });
 
+    it('sends the SMS at once when Viber answers 200 with something unreadable, without trying Viber again', async () => {
+      h.viber.behaviour = () => 'unreadable';
+      try {
+        const body = event({ phone_number: phone, code: '7171' });
+        await h.push(body);
+        const view = await h.waitForStatus(body.id as string, 'sent');
+        expect(view.channel).to.equal('sms');
+        expect(h.viber.unanswered.filter((m) => JSON.stringify(m.body).includes('7171'))).to.have.length(1);
+      } finally {
+        h.viber.behaviour = () => 'ok';
+      }
+    });
+
     it('sends the SMS at once when Viber does not answer in time, without trying Viber again', async () => {
       h.viber.behaviour = () => 'hang';
       try {
@@ -237,6 +250,20 @@ describe('the cascade', () => {
       expect(tries).to.have.length(2);
       expect(tries[0].sequence_id).to.equal(tries[1].sequence_id);
       expect(h.twilio.to('+380673000001')).to.have.length(1);
+    });
+
+    it('keeps the sequence_id of a try that may have sent, even after a definite refusal, so a later round sends nothing twice', async () => {
+      const phone = '+380673000021';
+      const plan: Array<'sent-then-500' | { code: number; status: string } | 'ok'> = ['sent-then-500', { code: 203, status: 'NOT_ENOUGH_MONEY' }, 'ok'];
+      h.turbo.behaviour = (to) => (to === phone ? (plan.length > 1 ? (plan.shift() as any) : 'ok') : 'ok');
+      h.twilio.behaviour = () => 'down';
+      const body = event({ phone_number: phone });
+      await h.push(body);
+      await h.waitForStatus(body.id as string, 'sent');
+      const tries = h.turbo.requests.filter((r: any) => r.recipients[0] === phone.slice(1));
+      expect(tries.length).to.be.at.least(3);
+      expect(new Set(tries.map((r: any) => String(r.sequence_id))).size).to.equal(1);
+      expect(h.turbo.to(phone)).to.have.length(1);
     });
 
     it('moves to the next provider at once after a failure that surely sent nothing', async () => {

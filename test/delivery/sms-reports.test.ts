@@ -69,6 +69,24 @@ describe('SMS delivery reports', () => {
       expect(row.reason).to.equal('SMS not delivered: twilio undelivered 30003');
     });
 
+    it('never goes back to a provider that reported the SMS undelivered, even when the next one is down', async () => {
+      const phone = '+380672000008';
+      h.turbo.report = (sms) => (sms.to === phone ? 'Undelivered' : 'Delivered');
+      h.twilio.behaviour = (to) => (to === phone ? 'down' : 'ok');
+      try {
+        const body = event({ phone_number: phone });
+        await h.push(body);
+        await waitFor('Twilio tried', () => h.twilio.requests.filter((r) => r.get('To') === phone).length >= 2);
+        expect(h.turbo.to(phone)).to.have.length(1);
+        h.twilio.behaviour = () => 'ok';
+        await h.waitForStatus(body.id as string, 'delivered');
+        expect(h.turbo.to(phone)).to.have.length(1);
+        expect(h.twilio.to(phone)).to.have.length(1);
+      } finally {
+        h.twilio.behaviour = () => 'ok';
+      }
+    });
+
     it('does not send again through the next provider once the code has expired', async () => {
       h.turbo.report = () => 'Expired';
       const expiresAt = new Date(Date.now() + 1500).toISOString();

@@ -16,7 +16,7 @@ export interface DeliveredSms {
  * TurboSMS refuses a request in its envelope, or (`recipient: true`) accepts the request and refuses
  * the number in the recipient's entry; Twilio answers an error with the HTTP status Twilio uses for it.
  */
-export type SmsBehaviour = 'ok' | 'down' | 'hang' | { code: number; status?: string; recipient?: boolean };
+export type SmsBehaviour = 'ok' | 'down' | 'hang' | 'sent-then-500' | { code: number; status?: string; recipient?: boolean };
 
 /**
  * A fake TurboSMS on loopback: `POST /message/send.json`, Bearer token, JSON envelope
@@ -86,12 +86,12 @@ export class FakeTurboSms extends FakeService {
       res.end('<html>Service Unavailable</html>');
       return;
     }
-    if (behaviour !== 'ok' && behaviour.recipient) {
+    if (behaviour !== 'ok' && behaviour !== 'sent-then-500' && behaviour.recipient) {
       const refused = { phone: request.recipients[0], response_code: behaviour.code, message_id: null, response_status: behaviour.status ?? 'ERROR' };
       sendJson(res, 200, { response_code: 800, response_status: 'SUCCESS_MESSAGE_ACCEPTED', response_result: [refused] });
       return;
     }
-    if (behaviour !== 'ok') {
+    if (behaviour !== 'ok' && behaviour !== 'sent-then-500') {
       sendJson(res, 200, { response_code: behaviour.code, response_status: behaviour.status ?? 'ERROR', response_result: null });
       return;
     }
@@ -101,6 +101,12 @@ export class FakeTurboSms extends FakeService {
       messageId = `f83f8868-5e46-c6cf-e4fb-${String(++this.counter).padStart(12, '0')}`;
       if (sequence) this.bySequence.set(sequence, messageId);
       this.delivered.push({ to: phone, text: request.sms.text, sender: request.sms.sender, messageId, at: Date.now() });
+    }
+    // The SMS went out, but the answer is lost: the client cannot know.
+    if (behaviour === 'sent-then-500') {
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html>Internal Server Error</html>');
+      return;
     }
     sendJson(res, 200, {
       response_code: 800,
@@ -177,7 +183,7 @@ export class FakeTwilio extends FakeService {
       res.end('<html>Service Unavailable</html>');
       return;
     }
-    if (behaviour !== 'ok') {
+    if (behaviour !== 'ok' && behaviour !== 'sent-then-500') {
       // Twilio answers a rate limit with 429, bad credentials with 401, anything about the message with 400.
       const status = behaviour.code === 20429 ? 429 : behaviour.code === 20003 ? 401 : 400;
       sendJson(res, status, { code: behaviour.code, message: behaviour.status ?? 'error', more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`, status });
@@ -186,6 +192,11 @@ export class FakeTwilio extends FakeService {
     const sid = `SM${String(++this.counter).padStart(32, '0')}`;
     const sender = form.get('From') ?? form.get('MessagingServiceSid') ?? '';
     this.delivered.push({ to, text: form.get('Body') ?? '', sender, messageId: sid, at: Date.now() });
+    if (behaviour === 'sent-then-500') {
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html>Internal Server Error</html>');
+      return;
+    }
     const reply = { sid, status: 'queued', to, from: sender, body: form.get('Body'), account_sid: this.accountSid, num_segments: '1' };
     if (this.replyDelayMs > 0) setTimeout(() => sendJson(res, 201, reply), this.replyDelayMs);
     else sendJson(res, 201, reply);

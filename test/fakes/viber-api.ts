@@ -11,7 +11,7 @@ export interface SentViberMessage {
 }
 
 /** How the fake answers one send_message: a Viber status, an HTTP failure, or no answer. */
-export type ViberBehaviour = { status: number; message?: string } | 'http500' | 'hang' | 'ok';
+export type ViberBehaviour = { status: number; message?: string } | 'http500' | 'hang' | 'unreadable' | 'ok';
 
 /**
  * A fake Viber REST Bot API on loopback, speaking Viber's wire format: `X-Viber-Auth-Token`, HTTP
@@ -75,6 +75,13 @@ export class FakeViberApi extends FakeService {
     const behaviour = this.behaviour(receiver);
     if (behaviour === 'hang') {
       this.unanswered.push({ receiver, body: payload, token: '' });
+      return;
+    }
+    if (behaviour === 'unreadable') {
+      // Taken (and, for all the client knows, delivered), but the answer is not Viber's JSON.
+      this.unanswered.push({ receiver, body: payload, token: '' });
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>ok</html>');
       return;
     }
     if (behaviour === 'http500') {

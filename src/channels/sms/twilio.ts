@@ -85,7 +85,7 @@ export class TwilioProvider implements SmsProvider {
     } catch {
       return { kind: 'pending' };
     }
-    const status = String(parsed?.status ?? '');
+    const status = String(parsed?.status ?? '').trim().toLowerCase();
     if (status === 'delivered' || status === 'read') return { kind: 'delivered' };
     if (status === 'undelivered' || status === 'failed' || status === 'canceled') {
       return { kind: 'undelivered', reason: `twilio ${status}${parsed.error_code ? ` ${parsed.error_code}` : ''}` };

@@ -94,14 +94,15 @@ export class ViberApi {
       throw new ViberTransportError(describeTransportError(error), mayHaveArrived(error));
     }
     if (reply.status !== 200) throw new ViberTransportError(`Viber API HTTP ${reply.status}`);
+    // A 200 that cannot be read: Viber took the request and may well have sent the message.
     let body: Record<string, unknown>;
     try {
       body = parseViberJson(reply.body) as Record<string, unknown>;
     } catch {
-      throw new ViberTransportError('Viber API answered with something other than JSON');
+      throw new ViberTransportError('Viber API answered 200 with something other than JSON', true);
     }
     if (typeof body !== 'object' || body === null || body.status === undefined) {
-      throw new ViberTransportError('Viber API reply has no status');
+      throw new ViberTransportError('Viber API answered 200 without a status', true);
     }
     const token = body.message_token;
     return {

@@ -26,7 +26,8 @@ export class ViberChannel implements ViberDelivery {
     try {
       const reply = await this.api.sendMessage({ receiver: receiverId, sender: this.senderObject(), ...message });
       if (reply.status === 0 && reply.messageToken) return { kind: 'sent', messageToken: reply.messageToken };
-      if (reply.status === 0) return { kind: 'unreachable', reason: 'Viber accepted the message but returned no message_token' };
+      // Accepted, so probably sent: not tried again (it would arrive twice), but no receipt can be matched.
+      if (reply.status === 0) return { kind: 'unreachable', reason: 'Viber accepted the message but returned no message_token', uncertain: true };
       const name = VIBER_STATUS[reply.status] ?? 'error';
       return { kind: 'refused', status: reply.status, reason: `viber status ${reply.status} ${name}: ${reply.statusMessage}` };
     } catch (error) {

@@ -89,17 +89,8 @@ describe('POST /admin/events/:id/resend', () => {
     expect(sent.reason).to.equal(null);
     expect(h.turbo.to(phone)).to.have.length(1);
   });
-});
 
-describe('POST /admin/events/:id/resend, several at once', () => {
-  let h: Harness;
-  let operator: { id: string; token: string };
-  before(async () => {
-    h = await new Harness(ADMIN_ENV).start();
-    operator = await makeStaff(h, 'operator');
-  });
-  after(() => h.stop());
-
+  // Last: it stops the worker.
   it('takes one of several simultaneous resends and answers the others 409 busy; the status counter counts it', async () => {
     const phone = '+380502220011';
     const body = event({ phone_number: phone });

@@ -80,20 +80,27 @@ describe('the Twilio client', () => {
   });
 });
 
-describe('replies that are not the provider\'s JSON', () => {
-  async function sendThrough(make: (origin: string) => TurboSmsProvider | TwilioProvider, status: number, body: string) {
-    const server = await new LoopbackServer((_req, _body, res) => {
+/** A server answering every request with `status` and `body` (text as it is, an object as JSON). */
+async function answeringWith<T>(status: number, body: string | object, use: (origin: string) => Promise<T>): Promise<T> {
+  const server = await new LoopbackServer((_req, _body, res) => {
+    if (typeof body === 'string') {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(body);
-    }).start();
-    try {
-      return await make(server.origin).send(message);
-    } finally {
-      await server.stop();
-    }
+    } else sendJson(res, status, body);
+  }).start();
+  try {
+    return await use(server.origin);
+  } finally {
+    await server.stop();
   }
-  const turbo = (origin: string) => new TurboSmsProvider({ token: 't', sender: 'eHealth', apiUrl: origin });
-  const twilio = (origin: string) => new TwilioProvider({ accountSid: 'AC1', authToken: 't', from: '+15005550006', apiUrl: origin });
+}
+const turboAt = (origin: string) => new TurboSmsProvider({ token: 't', sender: 'eHealth', apiUrl: origin });
+const twilioAt = (origin: string) => new TwilioProvider({ accountSid: 'AC1', authToken: 't', from: '+15005550006', apiUrl: origin });
+
+describe('replies that are not the provider\'s JSON', () => {
+  const sendThrough = (make: typeof turboAt | typeof twilioAt, status: number, body: string) => answeringWith(status, body, (origin) => make(origin).send(message));
+  const turbo = turboAt;
+  const twilio = twilioAt;
 
   it('never throws: TurboSMS null, an array or a string is an uncertain failure (the retry carries the same sequence_id)', async () => {
     for (const body of ['null', '[]', '"ok"', '42', '{"response_code":800,"response_result":[null]}']) {
@@ -113,22 +120,10 @@ describe('replies that are not the provider\'s JSON', () => {
 });
 
 describe('delivery reports', () => {
-  /** A provider's report against a server answering every request with `status` and `body`. */
-  async function reportFrom(make: (origin: string) => TurboSmsProvider | TwilioProvider, status: number, body: string | object, id = 'm-1') {
-    const server = await new LoopbackServer((_req, _body, res) => {
-      if (typeof body === 'string') {
-        res.writeHead(status, { 'content-type': 'text/html' });
-        res.end(body);
-      } else sendJson(res, status, body);
-    }).start();
-    try {
-      return await make(server.origin).report(id);
-    } finally {
-      await server.stop();
-    }
-  }
-  const turbo = (origin: string) => new TurboSmsProvider({ token: 't', sender: 'eHealth', apiUrl: origin });
-  const twilio = (origin: string) => new TwilioProvider({ accountSid: 'AC1', authToken: 't', from: '+15005550006', apiUrl: origin });
+  const reportFrom = (make: typeof turboAt | typeof twilioAt, status: number, body: string | object, id = 'm-1') =>
+    answeringWith(status, body, (origin) => make(origin).report(id));
+  const turbo = turboAt;
+  const twilio = twilioAt;
   const turboEntry = (status: string, code = 0) => ({ response_code: 0, response_status: 'OK', response_result: [{ message_id: 'm-1', response_code: code, status }] });
 
   it('reads TurboSMS statuses: delivered or read, final failures, and anything else as not yet known', async () => {

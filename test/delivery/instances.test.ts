@@ -13,7 +13,7 @@ describe('two instances on one PostgreSQL database', function () {
 
   before(async function () {
     if (!onPostgres) this.skip();
-    h = await new Harness({ VIBER_AUTH_TOKEN: '', JOB_LEASE_S: '2' }).start();
+    h = await new Harness({ VIBER_AUTH_TOKEN: '', JOB_LEASE_S: '2', SMS_REPORT_POLL_S: '0.2' }).start();
     second = await h.startInstance();
   });
   after(() => h?.stop());

@@ -157,8 +157,12 @@ export class LayeredIntentClassifier implements IntentClassifier {
     if (matchUnsubscribeKeyword(prepared)) {
       return { intent: 'unsubscribe', score: 1, source: 'unsubscribe-rule', prepared };
     }
-    if (isGreetingOrCommand(corrected) || asksWhatBotCanDo(prepared)) return { intent: 'help', score: 1, source: 'greeting-rule', prepared };
-    if (matchOutOfScopeRule(prepared)) return { intent: 'unknown', score: 1, source: 'out-of-scope-rule', prepared };
+    // The rules read the words as typed too: typo correction may turn a real word into another form
+    // ("вмієш" → "вміє", "аптеках" → "аптекар") that a rule's grammar no longer recognises.
+    if (isGreetingOrCommand(corrected) || asksWhatBotCanDo(prepared) || asksWhatBotCanDo(normalized)) {
+      return { intent: 'help', score: 1, source: 'greeting-rule', prepared };
+    }
+    if (matchOutOfScopeRule(prepared) || matchOutOfScopeRule(normalized)) return { intent: 'unknown', score: 1, source: 'out-of-scope-rule', prepared };
 
     const content = meaningfulWords(corrected);
     // Only thanks, "ok", pronouns…: nothing is being asked.

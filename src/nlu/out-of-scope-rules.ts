@@ -69,6 +69,12 @@ const COOKING = new RegExp(
     `паск[^ ]*|кулич[^ ]*|вина|коктейл[^ ]*|смузі|соус[^ ]*|каш[^ ]*|хліб[^ ]*|хлеб[^ ]*)${END}`,
 );
 
+/** Thanks for what arrived: "дякую, все прийшло", "спасибо, получила". A confirmation, not a request. */
+const THANKS_RECEIVED = new RegExp(
+  `^(?:дякую|дякуємо|дяки|спасибі|спасибо|thanks|thank you)(?: [^ ]+){0,2} (?:все |усе |всё |вже |уже |код |рецепт |направлення )?` +
+    `(?:прийшло|прийшов|прийшла|прийшли|дійшло|дійшов|отримала|отримав|отримали|получила|получил|пришло|пришел|пришёл|got it|received)$`,
+);
+
 export interface OutOfScopeRule {
   readonly name: string;
   readonly pattern: RegExp;
@@ -81,6 +87,7 @@ export const OUT_OF_SCOPE_RULES: readonly OutOfScopeRule[] = [
   { name: 'price-question-en', pattern: PRICE_EN },
   { name: 'other-code-or-password', pattern: OTHER_CODE },
   { name: 'purpose-or-where-to-buy', pattern: PURPOSE_OR_WHERE_TO_BUY },
+  { name: 'thanks-received', pattern: THANKS_RECEIVED },
   { name: 'shelf-life-or-opening-hours', pattern: SHELF_LIFE_OR_HOURS },
   { name: 'cooking-recipe', pattern: COOKING },
 ];

@@ -205,6 +205,18 @@ describe('nlu/classifier', () => {
       }
     });
 
+    it('takes thanks for what arrived as no request, but not a question after the thanks', async () => {
+      for (const text of ['дякую, все прийшло', 'спасибо, получила', 'дякую код прийшов']) {
+        expect((await classifier.classify(text)).intent, text).to.equal('unknown');
+      }
+      expect((await classifier.classify('дякую, а код не прийшов')).intent).to.equal('last_code');
+    });
+
+    it('applies its rules to the words as typed when typo correction changed their form', async () => {
+      // "вмієш" is corrected to "вміє", which the help rule's grammar does not take.
+      expect((await classifier.explain('шо ти вмієш робити'))).to.include({ intent: 'help', source: 'greeting-rule' });
+    });
+
     it('returns a score between 0 and 1', async () => {
       for (const text of ['мої рецепти', 'ываыва', 'стоп']) {
         const { score } = await classifier.classify(text);

@@ -393,13 +393,15 @@ export class Cascade {
     const providers = this.options.sms;
     const provider = report ? providers.find((candidate) => candidate.name === report.provider) : undefined;
     // A stale round (a resend), a status moved on meanwhile, a provider no longer configured: nothing to ask.
-    const moot = (event: EhealthEvent | null) => !event || event.round !== job.round || event.status !== 'sent' || !provider?.report;
-    const asking = await this.db.tx(async (manager) => {
-      if (!moot(await loadEvent(manager, job.id))) return true;
-      await this.queue.finish(manager, job.id);
-      return false;
-    }, BOOKKEEPING);
-    if (!asking || !report || !provider?.report) return;
+    const current = (event: EhealthEvent | null): event is EhealthEvent => event !== null && event.round === job.round && event.status === 'sent';
+    const asking =
+      report !== null &&
+      provider?.report !== undefined &&
+      (await this.db.tx(async (manager) => current(await loadEvent(manager, job.id)), BOOKKEEPING));
+    if (!asking || !report || !provider?.report) {
+      await this.db.tx((manager) => this.queue.finish(manager, job.id), BOOKKEEPING);
+      return;
+    }
 
     const answer = await provider.report(report.messageId);
     if (answer.kind === 'delivered' || answer.kind === 'undelivered') this.metrics.delivery('sms', provider.name, answer.kind);
@@ -407,7 +409,7 @@ export class Cascade {
     const next = await this.db.tx(async (manager): Promise<ReadySms | null | 'done'> => {
       const now = this.now();
       const event = await loadEvent(manager, job.id);
-      if (!event || moot(event)) {
+      if (!current(event)) {
         await this.queue.finish(manager, job.id);
         return 'done';
       }

@@ -26,9 +26,9 @@ import { FuzzyPhraseMatcher } from './fuzzy-matcher';
 import { asksWhatBotCanDo, greetingVocabulary, isGreetingOrCommand, withoutGreeting } from './greeting-rules';
 import { INTENTS, isDataIntent, type Intent } from './intents';
 import { NlpjsIntentModel, NLPJS_NONE } from './nlpjs-model';
-import { normalizeText, tokenize } from './normalize';
+import { isLatinWord, normalizeText, tokenize } from './normalize';
 import { matchOutOfScopeRule } from './out-of-scope-rules';
-import { isLatinWord, transliterateTokens } from './translit';
+import { transliterateTokens } from './translit';
 import { editDistance, TypoCorrector } from './typo-corrector';
 import { looksLikeUnsubscribeWord, matchUnsubscribeKeyword, matchUnsubscribeRule } from './unsubscribe-rules';
 
@@ -96,7 +96,7 @@ const DOCUMENT_WORDS: ReadonlyArray<readonly [RegExp, Intent]> = [
 const DOCUMENT_COMPANIONS: ReadonlySet<string> = new Set([
   'мій', 'моя', 'моє', 'мої', 'моїх', 'мой', 'мои', 'моих', 'свій', 'свої', 'my', 'е', 'e', 'електронний', 'електронна',
   'електронне', 'електронні', 'электронный', 'электронные', 'останній', 'останні', 'последний', 'последние', 'latest',
-  'last', 'мої', 'всі', 'все', 'all', 'є', 'есть',
+  'last', 'всі', 'все', 'all', 'є', 'есть',
 ]);
 
 /**

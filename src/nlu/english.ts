@@ -1,3 +1,5 @@
+import { isLatinWord } from './normalize';
+
 /**
  * A very light English word folding for patients whose Viber speaks English.
  *
@@ -9,8 +11,6 @@
  * phrases and to questions, so the two always agree.
  */
 
-const LATIN_WORD = /^[a-z']+$/;
-
 /** Words that end in "s" but are not plurals, or are too short to fold safely. */
 const KEEP: ReadonlySet<string> = new Set([
   'is', 'was', 'has', 'does', 'this', 'its', 'us', 'yes', 'sms', 'less', 'bus', 'plus', 'news',
@@ -18,7 +18,7 @@ const KEEP: ReadonlySet<string> = new Set([
 
 /** The folded form of one token; non-Latin tokens are returned unchanged. */
 export function foldEnglishWord(token: string): string {
-  if (!LATIN_WORD.test(token) || KEEP.has(token)) return token;
+  if (!isLatinWord(token) || KEEP.has(token)) return token;
   let word = token.replace(/'s$/, '').replace(/'/g, '');
   if (word.length >= 5 && word.endsWith('ies')) word = `${word.slice(0, -3)}y`;
   else if (word.length >= 4 && word.endsWith('s') && !/(?:ss|us|is)$/.test(word)) word = word.slice(0, -1);

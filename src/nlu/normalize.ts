@@ -87,3 +87,10 @@ export function normalizeText(input: string): string {
 export function tokenize(normalized: string): string[] {
   return normalized.length === 0 ? [] : normalized.split(' ');
 }
+
+const LATIN_WORD = /^[a-z']+$/;
+
+/** Whether a normalised token is a word in Latin letters (English, or Ukrainian typed in Latin). */
+export function isLatinWord(token: string): boolean {
+  return LATIN_WORD.test(token);
+}

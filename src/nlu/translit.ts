@@ -1,3 +1,5 @@
+import { isLatinWord } from './normalize';
+
 /**
  * Reads Ukrainian (or Russian) typed in Latin letters: "moi retsepty", "kod dlya apteky", "vidpyshit mene".
  *
@@ -63,8 +65,6 @@ const LETTERS: Readonly<Record<string, string>> = {
   "'": "'",
 };
 
-const LATIN_WORD = /^[a-z']+$/;
-
 /** One Latin word in Cyrillic letters: "retsepty" → "рецепти", "yakyi" → "який", "diye" → "діє". */
 export function latinToCyrillic(word: string): string {
   let out = '';
@@ -103,17 +103,12 @@ export function latinToCyrillic(word: string): string {
  * are). A Latin word whose Cyrillic reading means nothing stays Latin, for the English path ("referals").
  */
 export function transliterateTokens(tokens: readonly string[], knownLatin: ReadonlySet<string>, recognised: (word: string) => boolean): string[] {
-  const latin = tokens.filter((token) => LATIN_WORD.test(token));
+  const latin = tokens.filter(isLatinWord);
   // "do", "a", "i", "my" are English and Ukrainian ("до", "а", "і", "ми") alike: only longer words tell.
   if (latin.length === 0 || latin.some((token) => token.length > 2 && knownLatin.has(token))) return [...tokens];
   return tokens.map((token) => {
-    if (!LATIN_WORD.test(token) || token.replace(/'/g, '').length <= 2) return token;
+    if (!isLatinWord(token) || token.replace(/'/g, '').length <= 2) return token;
     const cyrillic = latinToCyrillic(token);
     return recognised(cyrillic) ? cyrillic : token;
   });
-}
-
-/** Whether a token is a Latin word (what {@link transliterateTokens} may rewrite). */
-export function isLatinWord(token: string): boolean {
-  return LATIN_WORD.test(token);
 }

@@ -7,6 +7,15 @@
  * sees one spelling of each word. The result is for matching only: never show it to a patient.
  */
 
+/**
+ * The few emoji that say something on their own: a wave is a greeting, a pill asks about medicines. Every other
+ * emoji is only decoration and becomes a space like punctuation.
+ */
+const EMOJI_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/[\u{1F44B}\u{1F590}\u{270B}\u{1F91A}\u{1F64B}]/gu, ' привіт '],
+  [/\u{1F48A}/gu, ' ліки '],
+];
+
 /** Every character people use for the Ukrainian apostrophe (ASCII, typographic, modifier letter, backtick, prime…). */
 const APOSTROPHES = /[\u0027\u2019\u2018\u02BC\u02B9\u0060\u00B4\u2032\u201B\uFF07]/g;
 
@@ -54,12 +63,15 @@ function fixLookAlikes(token: string): string {
 /**
  * Normalises a patient's message for intent matching:
  * lower-cases (Ukrainian locale), unifies apostrophes to `'`, turns Latin look-alike letters inside Cyrillic words
- * into Cyrillic, replaces punctuation, symbols and emoji with spaces, and collapses whitespace.
+ * into Cyrillic, reads a wave and a pill emoji as words and replaces other punctuation, symbols and emoji with
+ * spaces, and collapses whitespace.
  * An apostrophe survives only between two letters ("з'явився"); quotes around words are dropped.
  * Hyphens split words, so "е-рецепт" and "е рецепт" come out the same.
  */
 export function normalizeText(input: string): string {
-  const unified = input
+  let worded = input;
+  for (const [emoji, word] of EMOJI_WORDS) worded = worded.replace(emoji, word);
+  const unified = worded
     .normalize('NFC')
     .toLocaleLowerCase('uk')
     // After NFC, й and ї are single code points; what is left of combining marks is stress accents ("реце́пт"),

@@ -75,6 +75,15 @@ const THANKS_RECEIVED = new RegExp(
     `(?:прийшло|прийшов|прийшла|прийшли|дійшло|дійшов|отримала|отримав|отримали|получила|получил|пришло|пришел|пришёл|got it|received)$`,
 );
 
+/**
+ * Medical and programme questions a list of documents cannot answer: a substitute ("можна замінити ліки на
+ * аналог") or whether something is free ("чи безкоштовний інсулін за програмою").
+ */
+const SUBSTITUTE_OR_FREE = new RegExp(
+  `${W}(?:аналог|аналоги|аналога|аналогом|аналогів|аналогу|замінник[^ ]*|заменител[^ ]*|` +
+    `(?:чи|ли) (?:[^ ]+ ){0,4}(?:безкоштовн[^ ]*|бесплатн[^ ]*|платн[^ ]*))${END}`,
+);
+
 export interface OutOfScopeRule {
   readonly name: string;
   readonly pattern: RegExp;
@@ -90,6 +99,7 @@ export const OUT_OF_SCOPE_RULES: readonly OutOfScopeRule[] = [
   { name: 'thanks-received', pattern: THANKS_RECEIVED },
   { name: 'shelf-life-or-opening-hours', pattern: SHELF_LIFE_OR_HOURS },
   { name: 'cooking-recipe', pattern: COOKING },
+  { name: 'substitute-or-free', pattern: SUBSTITUTE_OR_FREE },
 ];
 
 /** The first rule saying this normalised text is out of scope despite its domain words, or undefined. */

@@ -17,6 +17,10 @@ import { isLatinWord } from './normalize';
 const GROUPS: ReadonlyArray<readonly [string, string]> = [
   ['shch', 'щ'],
   ['sch', 'щ'],
+  // KMU writes я, ю, є after і as "ia", "iu", "ie": "Mariia", "diie" (діє).
+  ['iia', 'ія'],
+  ['iiu', 'ію'],
+  ['iie', 'іє'],
   ['zh', 'ж'],
   ['kh', 'х'],
   ['ts', 'ц'],
@@ -33,6 +37,8 @@ const GROUPS: ReadonlyArray<readonly [string, string]> = [
   ['iu', 'ю'],
   ['ia', 'я'],
   ['ie', 'є'],
+  // Informal spelling writes "ії" as "ii" ("dii" → "дії", "aktyvatsii" → "активації").
+  ['ii', 'ії'],
 ];
 
 const LETTERS: Readonly<Record<string, string>> = {

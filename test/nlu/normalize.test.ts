@@ -51,6 +51,12 @@ describe('nlu/normalize', () => {
       expect(normalizeText('???')).to.equal('');
     });
 
+    it('reads a wave as a greeting and a pill as medicines, as people use them alone', () => {
+      expect(normalizeText('👋')).to.equal('привіт');
+      expect(normalizeText('🙋‍♀️ добрий день')).to.equal('привіт добрий день');
+      expect(normalizeText('💊💊?')).to.equal('ліки ліки');
+    });
+
     it('splits hyphenated words, so "е-рецепт" matches "е рецепт"', () => {
       expect(normalizeText('е-рецепт')).to.equal('е рецепт');
       expect(normalizeText('Е-НАПРАВЛЕННЯ')).to.equal('е направлення');

@@ -14,6 +14,9 @@ describe('nlu/translit', () => {
     expect(latinToCyrillic('shcho')).to.equal('що');
     expect(latinToCyrillic('zhovtyi')).to.equal('жовтий');
     expect(latinToCyrillic('recepty')).to.equal('рецепти');
+    expect(latinToCyrillic('dii')).to.equal('дії');
+    expect(latinToCyrillic('diie')).to.equal('діє');
+    expect(latinToCyrillic('mariia')).to.equal('марія');
   });
 
   it('rewrites only words the classifier would know, and nothing in a message with a known English word', () => {

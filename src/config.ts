@@ -18,6 +18,8 @@ export interface Config {
   ehealthWebhookSecret?: string;
   publicUrl?: string;
   adminToken?: string;
+  /** Behind a reverse proxy: the client's address is the last X-Forwarded-For entry (the proxy's own). */
+  trustProxy: boolean;
   retentionDays: number;
   /** How long a claimed job stays an instance's without renewal: a dead instance's jobs wait this long. */
   jobLeaseS: number;
@@ -55,7 +57,8 @@ export function readDotEnv(env: Env = process.env, path = '.env'): void {
 
 /** Builds the configuration from environment variables, or throws a ConfigError naming the bad one. */
 export function loadConfig(env: Env = process.env): Config {
-  const nodeEnv = text(env, 'NODE_ENV') ?? 'development';
+  // "Production" is production too: the console provider, which prints codes, must not slip through.
+  const nodeEnv = text(env, 'NODE_ENV')?.toLowerCase() ?? 'development';
   const providers = smsProviders(env, nodeEnv);
   const config: Config = {
     nodeEnv,
@@ -66,14 +69,16 @@ export function loadConfig(env: Env = process.env): Config {
     ehealthWebhookSecret: text(env, 'EHEALTH_WEBHOOK_SECRET'),
     publicUrl: url(env, 'PUBLIC_URL')?.replace(/\/+$/, ''),
     adminToken: text(env, 'ADMIN_TOKEN'),
+    trustProxy: yesNo(env, 'TRUST_PROXY', false),
     retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 36500),
-    jobLeaseS: positiveNumber(env, 'JOB_LEASE_S', 30),
+    jobLeaseS: positiveNumber(env, 'JOB_LEASE_S', 30, 3600),
     viber: {
       authToken: text(env, 'VIBER_AUTH_TOKEN'),
       botName: maxLength(env, 'VIBER_BOT_NAME', 28) ?? 'eHealth',
       botAvatar: url(env, 'VIBER_BOT_AVATAR'),
       apiUrl: (url(env, 'VIBER_API_URL') ?? 'https://chatapi.viber.com/pa').replace(/\/+$/, ''),
-      deliveryTimeoutS: positiveNumber(env, 'VIBER_DELIVERY_TIMEOUT_S', 60),
+      // At most an hour: the SMS is the guaranteed channel, and a longer wait would only hold the code back.
+      deliveryTimeoutS: positiveNumber(env, 'VIBER_DELIVERY_TIMEOUT_S', 60, 3600),
     },
     sms: {
       providers,
@@ -112,11 +117,11 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function positiveNumber(env: Env, name: string, fallback: number): number {
+function positiveNumber(env: Env, name: string, fallback: number, max: number): number {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0)) fail(name, raw, 'a number of seconds greater than 0');
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0) || value > max) fail(name, raw, `a number of seconds greater than 0, at most ${max}`);
   return value;
 }
 
@@ -126,6 +131,15 @@ function seconds(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!/^\d+(\.\d+)?$/.test(raw) || value > 3600) fail(name, raw, 'a number of seconds from 0 to 3600');
   return value;
+}
+
+function yesNo(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  return fail(name, raw, 'true or false');
 }
 
 function oneOf(env: Env, name: string, allowed: string[], fallback: string): string {

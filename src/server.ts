@@ -12,7 +12,7 @@ import { createSmsProviders } from './channels/sms';
 import type { SmsProvider } from './channels/sms/provider';
 import { ViberApi } from './channels/viber/api';
 import { ViberChannel } from './channels/viber/channel';
-import type { Config } from './config';
+import { type Config, ConfigError } from './config';
 import { type Database, openDatabase } from './db/database';
 import { isDatabaseUnavailable } from './db/unavailable';
 import { Cascade } from './delivery/cascade';
@@ -70,7 +70,9 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
   const { logger } = options;
   const now = options.now ?? Date.now;
   checkAdminToken(config.adminToken);
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database).catch((error: unknown) => {
+    throw new ConfigError(`cannot open DATABASE_URL=${describeDatabase(config.database)}: ${messageOf(error)}`);
+  });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const queue = new JobQueue(db, workerId, config.jobLeaseS * 1000);
   // One process owns a SQLite file: whatever a killed predecessor held can run again right away.
@@ -119,10 +121,15 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     viberRoutes(config.viber.authToken, bot?.inbox ?? null),
     adminRoutes({ db, adminToken: config.adminToken, now, wake, viberOn: viber !== null, logger, metrics }),
   ];
-  const app = createApp(routers, logger, isDatabaseUnavailable);
+  const app = createApp(routers, logger, isDatabaseUnavailable, config.trustProxy);
   const server = createHttpServer(app, options.requestTimeoutMs);
   server.listen(config.port, config.host);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await Promise.allSettled([checker?.close(), db.close()]);
+    throw new ConfigError(listenProblem(error, config.port, config.host));
+  }
   worker.start();
   retention.start();
 
@@ -186,4 +193,27 @@ async function registerWebhook(api: ViberApi, url: string, logger: Logger): Prom
   } catch (error) {
     logger.error({ url, err: error }, 'could not reach the Viber API to register the webhook');
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The database setting as the operator wrote it, without a PostgreSQL password. */
+function describeDatabase(database: Config['database']): string {
+  if (database.kind === 'sqlite') return `sqlite:${database.path}`;
+  const url = new URL(database.url);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+/** Why the server could not listen, naming the variable to change. */
+function listenProblem(error: unknown, port: number, host: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `PORT=${port} is already in use on HOST=${host}; stop the other server or choose another PORT.`;
+  if (code === 'EACCES') return `PORT=${port} needs privileges this process does not have; choose a PORT above 1023.`;
+  if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
+    return `HOST=${host} is not an address of this machine (${code}); use 0.0.0.0, 127.0.0.1 or one of its addresses.`;
+  }
+  return `cannot listen on HOST=${host} PORT=${port}: ${messageOf(error)}`;
 }

@@ -31,6 +31,11 @@ describe('loadConfig', () => {
       [{ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't' }, 'TWILIO_FROM'],
       [{ NODE_ENV: 'production' }, 'SMS_PROVIDER'],
       [{ NODE_ENV: 'production', SMS_PROVIDER: 'console' }, 'SMS_PROVIDER'],
+      [{ NODE_ENV: 'Production', SMS_PROVIDER: 'console' }, 'SMS_PROVIDER'],
+      [{ VIBER_DELIVERY_TIMEOUT_S: '99999999999999999999' }, 'VIBER_DELIVERY_TIMEOUT_S'],
+      [{ VIBER_DELIVERY_TIMEOUT_S: '3601' }, 'VIBER_DELIVERY_TIMEOUT_S'],
+      [{ JOB_LEASE_S: '86400' }, 'JOB_LEASE_S'],
+      [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     ];
     for (const [env, name] of cases) {
       expect(() => loadConfig(env), name).to.throw(ConfigError, name);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { maskId, maskPhone, secretsEqual } from '../src/privacy';
+import { maskId, maskPhone, maskPhonesInText, secretsEqual } from '../src/privacy';
 import { waitFor } from './fakes/http';
 import { event, Harness } from './helpers/harness';
 
@@ -9,6 +9,13 @@ describe('privacy', () => {
     expect(maskId('01234567890abcdef==')).to.equal('012…==');
     expect(secretsEqual('a', 'a')).to.equal(true);
     expect(secretsEqual('a', 'ab')).to.equal(false);
+  });
+
+  it('masks phone numbers inside a text, and leaves dates, codes and ids alone', () => {
+    expect(maskPhonesInText("The 'To' number +380671234567 is not a valid phone number.")).to.equal("The 'To' number +380*******67 is not a valid phone number.");
+    expect(maskPhonesInText('refused 380671234567 and 0671234567, or +38 (067) 123-45-67')).to.equal('refused +380*******67 and +380*******67, or +380*******67');
+    const untouched = 'twilio HTTP 400 21211 at 2026-12-21 23:59:59; message 5000000000000000001; event ev-1234567890';
+    expect(maskPhonesInText(untouched)).to.equal(untouched);
   });
 
   describe('the logs of a whole cascade and a phone binding', () => {

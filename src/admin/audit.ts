@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AuditEntry, type AuditOutcome, type AuditVia } from '../entities/AuditEntry';
-import { maskPhone } from '../privacy';
+import { maskPhone, maskPhonesInText } from '../privacy';
 import type { Actor } from './roles';
 
 export type { AuditOutcome, AuditVia };
@@ -36,20 +36,9 @@ export function byActor(actor: Actor): Pick<AuditRecord, 'actor' | 'actorName'> 
   return { actor: actor.key, actorName: actor.name };
 }
 
-/** Ukrainian mobile numbers in any spelling (+380…, 380…, 0…), however they slipped into a text. */
-const PHONE_LIKE = /(?<!\d)(?:\+?38)?0\d{9}(?!\d)/g;
-
-/**
- * Masks every phone number in a text. Callers pass masked targets already; this is the second line
- * of defence, because an audit log outlives any retention of the data it is about.
- */
-export function scrubPhones(text: string): string {
-  return text.replace(PHONE_LIKE, (match) => maskPhone(match.startsWith('0') ? `+38${match}` : match));
-}
-
 function clean(text: string | null | undefined, max: number): string | null {
   if (text === null || text === undefined || text === '') return null;
-  const flat = scrubPhones(text.replace(/[\u0000-\u001f\u007f]+/g, ' '));
+  const flat = maskPhonesInText(text.replace(/[\u0000-\u001f\u007f]+/g, ' '));
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

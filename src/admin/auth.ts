@@ -13,6 +13,10 @@ export const BOOTSTRAP_ACTOR: Actor = { key: 'ADMIN_TOKEN', name: 'ADMIN_TOKEN',
 
 /** Stops start-up on a guessable ADMIN_TOKEN, naming the variable like every other configuration error. */
 export function checkAdminToken(adminToken: string | undefined): void {
+  if (adminToken !== undefined && /\s/.test(adminToken)) {
+    // A bearer token travels in a header, where a space ends it: such a token could never log in.
+    throw new ConfigError('Invalid ADMIN_TOKEN: expected no spaces (e.g. the output of `openssl rand -hex 32`).');
+  }
   if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new ConfigError(
       `Invalid ADMIN_TOKEN: expected at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. the output of \`openssl rand -hex 32\`).`,

@@ -43,7 +43,10 @@ export function parseStaffInput(body: unknown): StaffInput {
     name = input.name.trim().replace(/\s+/g, ' ');
     if (name.length === 0) problems.add('name', 'is required');
     else if (name.length > 100) problems.add('name', 'must be at most 100 characters');
-    else if (/[\u0000-\u001f\u007f]/.test(name)) problems.add('name', 'must not contain control characters');
+    else if (/[\u0000-\u001f\u007f-\u009f]|\p{Cf}/u.test(name)) problems.add('name', 'must not contain control or invisible formatting characters');
+    else if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name)) {
+      problems.add('name', 'contains a broken character (half of a UTF-16 surrogate pair)');
+    }
   }
   if (input.role === undefined || input.role === null || input.role === '') problems.add('role', `is required: one of ${STAFF_ROLES.join(', ')}`);
   else if (!isStaffRole(input.role)) problems.add('role', `must be one of ${STAFF_ROLES.join(', ')}`);

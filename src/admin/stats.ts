@@ -3,7 +3,7 @@ import { DeliveryAttempt } from '../entities/DeliveryAttempt';
 import { EhealthEvent } from '../entities/EhealthEvent';
 import { Job } from '../entities/Job';
 import { ViberSubscriber } from '../entities/ViberSubscriber';
-import { scrubPhones } from './audit';
+import { maskPhonesInText } from '../privacy';
 
 const DAY_MS = 24 * 3600_000;
 const REACHED = new Set(['sent', 'delivered', 'seen']);
@@ -138,14 +138,14 @@ export function fallbackReason(detail: string | null): string {
   if (!detail) return 'no reason recorded';
   const text = detail.replace(/^try \d+: /, '');
   if (/^no delivered receipt within/.test(text)) return 'no delivered receipt in time';
-  return scrubPhones(text.split(':')[0].trim()) || 'no reason recorded';
+  return maskPhonesInText(text.split(':')[0].trim()) || 'no reason recorded';
 }
 
 /** Why an event failed, up to the first ";" (the rest lists each retry). */
 export function failureReason(reason: string | null): string {
   if (!reason) return 'no reason recorded';
   const first = reason.split(';')[0].trim();
-  return scrubPhones(first.length > 160 ? `${first.slice(0, 159)}…` : first);
+  return maskPhonesInText(first.length > 160 ? `${first.slice(0, 159)}…` : first);
 }
 
 async function subscriberStats(manager: EntityManager): Promise<Stats['subscribers']> {

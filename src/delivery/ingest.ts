@@ -37,6 +37,13 @@ const BURST_PUSHES = 100;
 /** How long after the last burst window the ingestor still counts as busy. */
 const BURST_MEMORY_MS = 250;
 
+/**
+ * The fingerprint of an event whose code and details retention erased (it could be reversed into the code).
+ * A push repeating such an event's id is answered as a duplicate: its body can no longer be compared, and
+ * nothing of it is sent again either way.
+ */
+export const ERASED_FINGERPRINT = 'erased';
+
 /** Rows per transaction: large enough to absorb a burst, small enough for SQLite's bound-variable limit. */
 const MAX_BATCH = 256;
 
@@ -175,7 +182,8 @@ function planBatch(batch: Pending[], lookup: (ids: string[]) => KnownEvent[], no
   const outcomes = batch.map(({ event, fingerprint }): IngestOutcome => {
     const known = existing.get(event.id);
     if (known) {
-      return known.fingerprint === fingerprint ? { kind: 'duplicate', id: event.id, status: known.status } : { kind: 'conflict', id: event.id };
+      const same = known.fingerprint === fingerprint || known.fingerprint === ERASED_FINGERPRINT;
+      return same ? { kind: 'duplicate', id: event.id, status: known.status } : { kind: 'conflict', id: event.id };
     }
     const status = initialStatus(event, now);
     existing.set(event.id, { fingerprint, status });

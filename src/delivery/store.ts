@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { epoch, execute, flag, select } from '../db/sql';
+import { maskPhonesInText } from '../privacy';
 import type { AttemptStatus } from '../entities/DeliveryAttempt';
 import { type Channel, EhealthEvent, type EventStatus } from '../entities/EhealthEvent';
 
@@ -43,7 +44,7 @@ export async function updateEventStatus(
   await execute(manager, 'UPDATE events SET status = ?, channel = ?, reason = ?, updated_at = ? WHERE id = ?', [
     change.status,
     change.channel,
-    change.reason,
+    masked(change.reason),
     change.at,
     id,
   ]);
@@ -105,8 +106,9 @@ export async function loadAttempt(manager: EntityManager, id: string): Promise<A
 export async function updateAttempt(
   manager: EntityManager,
   id: string,
-  change: { status: AttemptStatus; detail: string | null; externalId?: string | null; at: number },
+  update: { status: AttemptStatus; detail: string | null; externalId?: string | null; at: number },
 ): Promise<void> {
+  const change = { ...update, detail: masked(update.detail) };
   if (change.externalId) {
     await execute(manager, 'UPDATE delivery_attempts SET status = ?, detail = ?, external_id = ?, updated_at = ? WHERE id = ?', [
       change.status,
@@ -138,4 +140,9 @@ export async function findViberAttempt(manager: EntityManager, messageToken: str
     [messageToken],
   );
   return row ? { id: row.id, eventId: row.event_id, round: Number(row.round), status: row.status, detail: row.detail, externalId: row.external_id } : null;
+}
+
+/** Reasons and details quote providers, who may repeat the phone number: staff views show them. */
+function masked(text: string | null): string | null {
+  return text === null ? null : maskPhonesInText(text);
 }

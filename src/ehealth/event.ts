@@ -126,7 +126,7 @@ export function parseEvent(body: unknown): ParseResult {
           'number',
           prescription
             ? 'must be an e-prescription number 000N-XXXX-XXXX-XXXX over digits and A E H K M P T X'
-            : 'must be an e-referral number XXXX-XXXX-XXXX-XXXX over digits and capital letters',
+            : 'must be an e-referral number XXXX-XXXX-XXXX-XXXX over digits and A B C E H I K M O P T X',
         );
       }
     }
@@ -186,6 +186,11 @@ export function parseEvent(body: unknown): ParseResult {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Control characters (C0, DEL, C1): they have no place in a name or a text sent to a phone. */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+/**
+ * Invisible format characters: direction overrides (U+202E would draw "Код: 1234" as "4321"), zero-width
+ * spaces and joiners, soft hyphens, byte-order marks. They are dropped.
+ */
+const FORMAT = /\p{Cf}/gu;
 
 /**
  * A text field: trimmed, inner whitespace and control characters collapsed to one space. A number is
@@ -208,7 +213,7 @@ function optionalString(
     problem(field, 'contains a broken character (half of a UTF-16 surrogate pair)');
     return null;
   }
-  const trimmed = value.replace(CONTROL, ' ').trim().replace(/\s+/g, ' ');
+  const trimmed = value.replace(CONTROL, ' ').replace(FORMAT, '').trim().replace(/\s+/g, ' ');
   if (trimmed.length > max) {
     problem(field, `must be at most ${max} characters`);
     return null;

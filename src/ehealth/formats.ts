@@ -20,8 +20,8 @@ export function normalizeDocumentNumber(raw: string): string {
 /** e-prescription `request_number`: `000n-` then three blocks over digits and A E H K M P T X. */
 export const PRESCRIPTION_NUMBER = /^000\d-[0-9AEHKMPTX]{4}-[0-9AEHKMPTX]{4}-[0-9AEHKMPTX]{4}$/;
 
-/** e-referral requisition: four blocks of four digits or capital letters. */
-export const REFERRAL_NUMBER = /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
+/** e-referral requisition: four blocks of four over the spec's alphabet, digits and A B C E H I K M O P T X. */
+export const REFERRAL_NUMBER = /^[0-9ABCEHIKMOPTX]{4}-[0-9ABCEHIKMOPTX]{4}-[0-9ABCEHIKMOPTX]{4}-[0-9ABCEHIKMOPTX]{4}$/;
 
 /** eHealth confirmation and redemption codes: 4 digits, never a leading zero. */
 export const CONFIRMATION_CODE = /^[1-9]\d{3}$/;

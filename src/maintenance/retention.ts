@@ -1,5 +1,6 @@
 import type { Database } from '../db/database';
 import { execute } from '../db/sql';
+import { ERASED_FINGERPRINT } from '../delivery/ingest';
 import { type DeliveryMetrics, noMetrics } from '../metrics';
 
 const DAY_MS = 24 * 3600_000;
@@ -21,7 +22,8 @@ export interface RetentionResult {
 /**
  * Deletes what is only needed while a message can still be used: `retentionDays` after a document
  * expires (or, without an expiry, after it was pushed) its code, medical details and the patient's
- * name are erased. The event row with its type, status, channel and the attempt timeline stays for
+ * name are erased, and so is the fingerprint that recognises a retry: a hash over the fields with the code
+ * in them, it would give the code back to anyone trying the 9,000 possible ones. The event row with its type, status, channel and the attempt timeline stays for
  * the statistics. Every statement is idempotent, so two instances running it at once do no harm.
  */
 export class Retention {
@@ -36,12 +38,12 @@ export class Retention {
     // The WHERE clause repeats idx_events_erasable's expression and condition word for word, so that
     // both databases walk only the rows that still hold something to erase.
     const eventsErased = await this.inBatches(
-      `UPDATE events SET code = NULL, details = NULL, patient_name = NULL, erased_at = ?, updated_at = ?
+      `UPDATE events SET code = NULL, details = NULL, patient_name = NULL, fingerprint = ?, erased_at = ?, updated_at = ?
         WHERE id IN (SELECT id FROM events
                       WHERE COALESCE(expires_at, created_at) < ?
                         AND (code IS NOT NULL OR details IS NOT NULL OR patient_name IS NOT NULL)
                       LIMIT ${BATCH})`,
-      [now, now, cutoff],
+      [ERASED_FINGERPRINT, now, now, cutoff],
     );
     const viberCallbacks = await this.inBatches(
       `DELETE FROM viber_callbacks WHERE key IN (SELECT key FROM viber_callbacks WHERE at < ? LIMIT ${BATCH})`,

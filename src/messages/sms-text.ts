@@ -30,30 +30,22 @@ export function smsText(facts: SmsFacts, t: TFunction): string {
     const text = render(name);
     if (text.length <= UCS2_SEGMENT) return text;
   }
-  const room = UCS2_SEGMENT - render('').length;
-  return render(`${cutUnits(facts.patientName as string, Math.max(1, room - 1))}.`);
+  // Even the surname is too long: its initial, as a cut word would name someone else ("Вишневе." for "Вишневецька").
+  return render(`${[...(facts.patientName as string).trim()][0]}.`);
 }
 
-/** "Петренко Марія Іванівна" → itself, "Петренко М. І.", "Петренко М.", "Петренко". */
+/**
+ * "Петренко Марія Іванівна" → itself, "Петренко М. І.", "Петренко М.", "Петренко"; a double surname
+ * ("Коваль-Вишневецька М.") then also by its first part, "Коваль М.", "Коваль".
+ */
 export function shorterNames(name: string): string[] {
   const words = name.trim().split(/\s+/);
   const [surname, ...rest] = words;
   const initials = rest.map((word) => (word.endsWith('.') && word.length <= 3 ? word : `${[...word][0]}.`));
-  const names = [words.join(' '), [surname, ...initials].join(' '), [surname, ...initials.slice(0, 1)].join(' '), surname];
+  const withSurname = (first: string) => [[first, ...initials].join(' '), [first, ...initials.slice(0, 1)].join(' '), first];
+  const firstPart = surname.split('-')[0];
+  const names = [words.join(' '), ...withSurname(surname), ...(firstPart && firstPart !== surname ? withSurname(firstPart) : [])];
   return [...new Set(names)];
-}
-
-/**
- * At most `units` UTF-16 units of `text` (what a UCS-2 segment counts), never half a character: an
- * emoji cut in two would reach the phone as a broken symbol.
- */
-function cutUnits(text: string, units: number): string {
-  let out = '';
-  for (const character of text) {
-    if (out.length + character.length > units) break;
-    out += character;
-  }
-  return out;
 }
 
 /** The SMS that proves a Viber user owns a phone. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { scrubPhones } from '../../src/admin/audit';
+import { maskPhonesInText } from '../../src/privacy';
 import { Harness } from '../helpers/harness';
 import { ADMIN_ENV, ADMIN_TOKEN, api, makeStaff } from './helpers';
 
@@ -50,8 +50,25 @@ describe('the audit log', () => {
     expect((await api(h, 'GET', '/admin/audit?limit=1', admin.token)).json.entries).to.have.length(1);
   });
 
+  it('records the connection\'s address, not one a client writes into X-Forwarded-For', async () => {
+    await api(h, 'GET', '/admin/stats', admin.token, undefined, { 'x-forwarded-for': '203.0.113.9' });
+    const [newest] = (await api(h, 'GET', '/admin/audit?limit=1', admin.token)).json.entries;
+    expect(newest.source).to.equal('127.0.0.1');
+  });
+
+  it('behind a proxy (TRUST_PROXY=true) records the address the proxy added, the last one', async () => {
+    const behindProxy = await new Harness({ ...ADMIN_ENV, TRUST_PROXY: 'true' }).start();
+    try {
+      await api(behindProxy, 'GET', '/admin/stats', ADMIN_TOKEN, undefined, { 'x-forwarded-for': '203.0.113.9, 198.51.100.7' });
+      const [newest] = (await api(behindProxy, 'GET', '/admin/audit?limit=2', ADMIN_TOKEN)).json.entries.filter((entry: { action: string }) => entry.action === 'stats.view');
+      expect(newest.source).to.equal('198.51.100.7');
+    } finally {
+      await behindProxy.stop();
+    }
+  });
+
   it('masks phones, in any spelling, that reach it', () => {
-    expect(scrubPhones('phone:+380671234567 / 380671234567 / 0671234567 / 067123456')).to.equal(
+    expect(maskPhonesInText('phone:+380671234567 / 380671234567 / 0671234567 / 067123456')).to.equal(
       'phone:+380*******67 / +380*******67 / +380*******67 / 067123456',
     );
   });

@@ -9,8 +9,8 @@ export const ADMIN_TOKEN = 'test-admin-bootstrap-token-0123456789';
 export const ADMIN_ENV = { ADMIN_TOKEN };
 
 /** Calls the admin API, with `Authorization: Bearer <token>` unless `token` is null. */
-export function api(h: Harness, method: string, path: string, token: string | null, body?: unknown): Promise<Reply> {
-  const headers: Record<string, string> = {};
+export function api(h: Harness, method: string, path: string, token: string | null, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   let text: string | undefined;
   if (body !== undefined) {

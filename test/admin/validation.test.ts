@@ -88,6 +88,10 @@ describe('the admin API on bad input', () => {
     expect(fieldsOf(empty.json)).to.deep.equal(['name', 'role']);
     const wrong = await call('POST', '/admin/staff', { name: 'x'.repeat(101), role: 'boss', viber_id: 42 });
     expect(fieldsOf(wrong.json)).to.deep.equal(['name', 'role', 'viber_id']);
+    for (const name of ['Олена\uD83D', '\u202EОлена', 'Олена\u0085']) {
+      const hidden = await call('POST', '/admin/staff', { name, role: 'operator' });
+      expect([hidden.status, fieldsOf(hidden.json)], name).to.deep.equal([422, ['name']]);
+    }
     const notObject = await call('POST', '/admin/staff', [1, 2]);
     expect(fieldsOf(notObject.json)).to.deep.equal(['body']);
     const notJson = await call('POST', '/admin/staff', '{"name": ');

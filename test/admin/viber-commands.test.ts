@@ -55,7 +55,7 @@ describe('staff commands in Viber', () => {
 
   it('/stats shows today and the last 7 days', async () => {
     const reply = await ask(staffUser, '/stats');
-    expect(reply.text).to.contain('Сьогодні:').and.contain('За 7 днів:').and.contain('подій: ').and.contain('Черга:');
+    expect(reply.text).to.contain('Сьогодні:').and.contain('За 7 днів:').and.contain('подій: ').and.contain('Завдань у черзі: ');
   });
 
   it('/find shows the binding and the latest messages of a phone', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { openDatabase, type Database } from '../../src/db/database';
 import { migrations } from '../../src/db/migrations';
 import { freshPostgresDatabase, onPostgres, TEST_POSTGRES_URL, type TestDatabase } from '../helpers/databases';
@@ -53,5 +54,30 @@ describe('the database on SQLite', () => {
     const refused = await openDatabase({ kind: 'sqlite', path: '/proc/vistka-nope/x.sqlite' }).catch((error: Error) => error);
     expect(String(refused)).to.contain('cannot create the folder /proc/vistka-nope').and.contain('DATABASE_URL');
     expect(Date.now() - started).to.be.below(2000);
+  });
+
+  it('erases the retry fingerprint of events erased before retention did so itself', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vistka-upgrade-'));
+    const path = join(root, 'vistka.sqlite');
+    try {
+      // A database as the release before this migration left it: erased events still hold their hash.
+      const before = new DataSource({ type: 'better-sqlite3', database: path, migrations: migrations.slice(0, -1) });
+      await before.initialize();
+      await before.runMigrations();
+      const columns = 'id, type, phone, third_person, fingerprint, status, round, created_at, updated_at, erased_at';
+      await before.query(`INSERT INTO events (${columns}) VALUES ('old-erased', 'verification', '+380671112233', 0, 'abc123', 'sent', 0, 1, 1, 5)`);
+      await before.query(`INSERT INTO events (${columns}) VALUES ('old-kept', 'verification', '+380671112233', 0, 'def456', 'sent', 0, 1, 1, NULL)`);
+      await before.destroy();
+
+      const db = await openDatabase({ kind: 'sqlite', path });
+      const rows = await db.source.query('SELECT id, fingerprint FROM events ORDER BY id');
+      await db.close();
+      expect(rows).to.deep.equal([
+        { id: 'old-erased', fingerprint: 'erased' },
+        { id: 'old-kept', fingerprint: 'def456' },
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,9 @@ import { request } from 'undici';
 import { createApp } from '../../src/app';
 import { isDatabaseUnavailable } from '../../src/db/unavailable';
 import { createLogger } from '../../src/logger';
+import BetterSqlite3 from 'better-sqlite3';
+import { onPostgres } from '../helpers/databases';
+import { event, Harness } from '../helpers/harness';
 
 /** What a driver throws, as TypeORM wraps it (QueryFailedError keeps it as driverError). */
 const wrapped = (driverError: object) => Object.assign(new Error('query failed'), { driverError });
@@ -53,5 +56,33 @@ describe('isDatabaseUnavailable', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('a SQLite file another process keeps locked', () => {
+  let h: Harness;
+  before(async function () {
+    if (onPostgres) this.skip();
+    h = await new Harness({ VIBER_AUTH_TOKEN: '' }).start();
+  });
+  after(() => h?.stop());
+
+  it('fails pushes with 503 within seconds, keeps /healthz answering, and takes the push again once it is free', async () => {
+    const other = new BetterSqlite3(h.database.url.replace(/^sqlite:/, ''), { timeout: 0 });
+    const body = event({ phone_number: '+380676100001' });
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      other.exec("INSERT INTO viber_callbacks (key, at) VALUES ('held-by-another-process', 1)");
+      const startedAt = Date.now();
+      const [refused, health] = await Promise.all([h.push(body), h.http('GET', '/healthz')]);
+      expect(Date.now() - startedAt).to.be.below(4000);
+      expect([refused.status, (refused.json as { error: { code: string } }).error.code]).to.deep.equal([503, 'unavailable']);
+      expect(health.status).to.equal(200);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // Nothing half-written: the same push now goes in as new.
+    expect((await h.push(body)).status).to.equal(202);
   });
 });

@@ -286,6 +286,18 @@ describe('the cascade', () => {
       expect(h.twilio.to('+380673000002')).to.have.length(0);
     });
 
+    it('keeps the phone number a provider repeats in its refusal out of the reason and the timeline', async () => {
+      h.turbo.behaviour = () => 'down';
+      h.twilio.behaviour = () => ({ code: 21211 });
+      const body = event({ phone_number: '+380673000012' });
+      await h.push(body);
+      const view = await h.waitForStatus(body.id as string, 'failed');
+      expect(view.reason).to.contain("The 'To' number +380*******12 is not a valid phone number");
+      const details = await h.vistka.db.source.query('SELECT detail FROM delivery_attempts WHERE event_id = ?', [body.id]);
+      expect(details.map((row: { detail: string | null }) => row.detail).join(' ')).to.contain('+380*******12').and.not.contain('673000012');
+      expect(JSON.stringify(view)).to.not.contain('673000012');
+    });
+
     it('retries with backoff while every provider is down, and delivers when one comes back', async () => {
       h.turbo.behaviour = () => 'down';
       h.twilio.behaviour = () => 'down';

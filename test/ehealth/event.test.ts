@@ -44,11 +44,24 @@ describe('parseEvent', () => {
     const ok = parseEvent({ ...base, patient: { id: 42, name: 'Іван\u0000\u0007 Петренко\u0085' } });
     expect(ok.ok && ok.event.patientName).to.equal('Іван Петренко');
     expect(ok.ok && ok.event.patientId).to.equal('42');
+    // A right-to-left override would draw the code after the name backwards on the phone ("4321").
+    const hidden = parseEvent({ ...base, patient: { id: 'p', name: '\u202EІван\u200B Петренко\u00AD\uFEFF' }, details: { doctor: 'Лікар\u2066 Х\u2069' } });
+    expect(hidden.ok && [hidden.event.patientName, hidden.event.details.doctor]).to.deep.equal(['Іван Петренко', 'Лікар Х']);
   });
 
   it('refuses numbers outside the e-prescription alphabet', () => {
     for (const number of ['0000-K8K5-5MTE-352Z', '1000-K8K5-5MTE-352H', '0000-K8K5-5MTE']) {
       expect(parseEvent({ ...base, number }).ok, number).to.equal(false);
+    }
+  });
+
+  it('takes e-referral numbers over the requisition alphabet (digits and A B C E H I K M O P T X) only', () => {
+    const referral = { ...base, type: 'service_request' };
+    for (const number of ['1234-5678-9012-3456', 'ABCE-HIKM-OPTX-0000', 'авсе-нікм-орtх-1111']) {
+      expect(parseEvent({ ...referral, number }).ok, number).to.equal(true);
+    }
+    for (const number of ['ABCD-EFGH-IJKL-MNOP', '1234-5678-9012-345Z', '1234-5678-9012']) {
+      expect(parseEvent({ ...referral, number }).ok, number).to.equal(false);
     }
   });
 

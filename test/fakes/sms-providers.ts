@@ -186,7 +186,9 @@ export class FakeTwilio extends FakeService {
     if (behaviour !== 'ok' && behaviour !== 'sent-then-500') {
       // Twilio answers a rate limit with 429, bad credentials with 401, anything about the message with 400.
       const status = behaviour.code === 20429 ? 429 : behaviour.code === 20003 ? 401 : 400;
-      sendJson(res, status, { code: behaviour.code, message: behaviour.status ?? 'error', more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`, status });
+      // Twilio's own wording for an invalid number repeats the number.
+      const message = behaviour.status ?? (behaviour.code === 21211 ? `The 'To' number ${to} is not a valid phone number.` : 'error');
+      sendJson(res, status, { code: behaviour.code, message, more_info: `https://www.twilio.com/docs/errors/${behaviour.code}`, status });
       return;
     }
     const sid = `SM${String(++this.counter).padStart(32, '0')}`;

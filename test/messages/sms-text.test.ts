@@ -49,5 +49,13 @@ describe('smsText', () => {
 
   it('shortens a long name to the surname and initials', () => {
     expect(shorterNames('Петренко Марія Олександрівна')).to.deep.equal(['Петренко Марія Олександрівна', 'Петренко М. О.', 'Петренко М.', 'Петренко']);
+    expect(shorterNames('Коваль-Вишневецька Марія')).to.deep.equal(['Коваль-Вишневецька Марія', 'Коваль-Вишневецька М.', 'Коваль-Вишневецька', 'Коваль М.', 'Коваль']);
+  });
+
+  it('never names the patient by a word cut short: a double surname by its first part, else the initial', () => {
+    const t = translator('uk');
+    const sms = (patientName: string) => smsText({ type: 'medication_request', thirdPerson: true, patientName, number: '0000-K8K5-5MTE-352H', code: '1234' }, t);
+    expect(sms('Костянтинопольська-Вишневецька Олена')).to.equal('Рецепт для Костянтинопольська О.: 0000-K8K5-5MTE-352H. Код: 1234');
+    expect(sms('Костянтинопольськавишневецькаяструбинська Олена')).to.equal('Рецепт для К.: 0000-K8K5-5MTE-352H. Код: 1234');
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import pino from 'pino';
 import { resendEvent, staffEventView } from '../../src/admin/events';
@@ -24,7 +25,7 @@ describe('retention', () => {
     const now = Date.now();
     const expiredLongAgo = event({ phone_number: '+380676000001', code: '5101', expires_at: new Date(now + 1 * DAY).toISOString() });
     const stillValid = event({ phone_number: '+380676000002', code: '5102', expires_at: new Date(now + 200 * DAY).toISOString() });
-    const noExpiry = event({ phone_number: '+380676000003', code: '5103', expires_at: null });
+    const noExpiry = event({ phone_number: '+380676000003', code: '5103', expires_at: null, patient: { id: 'p-3', name: 'Таємниченко Зоряна' } });
     for (const body of [expiredLongAgo, stillValid, noExpiry]) {
       await h.push(body);
       await h.waitForStatus(body.id as string, 'sent');
@@ -45,7 +46,21 @@ describe('retention', () => {
       const row = byId.get(id) as EhealthEvent;
       expect([row.code, row.details, row.patientName, row.erasedAt], id).to.deep.equal([null, null, null, later]);
       expect([row.status, row.channel, row.type, row.phone]).to.deep.equal(['sent', 'sms', 'medication_request', row.phone]);
+      // The retry fingerprint hashed the code in: trying the 9,000 codes against it would give the code back.
+      expect(row.fingerprint, id).to.equal('erased');
     }
+    if (h.database.url.startsWith('sqlite:')) {
+      // Not only the columns: the freed bytes in the file are zeroed too, once the WAL is checkpointed.
+      await h.vistka.db.source.query('PRAGMA wal_checkpoint(TRUNCATE)');
+      const file = readFileSync(h.database.url.replace(/^sqlite:/, ''));
+      expect(file.includes(Buffer.from('Таємниченко')), 'the erased name in the file').to.equal(false);
+    }
+    // eHealth repeating an erased event gets its status, and nothing is sent again.
+    const smsBefore = h.turbo.delivered.length;
+    const replay = await h.push(noExpiry);
+    expect([replay.status, replay.json]).to.deep.equal([200, { id: noExpiry.id, status: 'sent' }]);
+    await sleep(200);
+    expect(h.turbo.delivered.length).to.equal(smsBefore);
     const kept = byId.get(stillValid.id as string) as EhealthEvent;
     expect([kept.code, kept.erasedAt]).to.deep.equal(['5102', null]);
     // Nothing worth sending is left of an erased event: a staff resend is refused, not an SMS without its code.

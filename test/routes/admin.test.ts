@@ -184,4 +184,16 @@ describe('a guessable ADMIN_TOKEN', () => {
     expect(failure).to.be.instanceOf(Error);
     expect((failure as unknown as Error).message).to.match(/^Invalid ADMIN_TOKEN: expected at least 24 characters/);
   });
+
+  it('stops start-up on a token with a space, which no Authorization header could carry', async () => {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', ADMIN_TOKEN: 'correct horse battery staple 0123' });
+    const failure = await startVistka(config, { logger: createLogger('silent') }).then(
+      async (vistka) => {
+        await vistka.close();
+        return null;
+      },
+      (error: Error) => error,
+    );
+    expect(failure?.message).to.match(/^Invalid ADMIN_TOKEN: expected no spaces/);
+  });
 });

@@ -168,6 +168,11 @@ function url(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** DATABASE_URL alone, for tools that need nothing else (the admin CLI). */
+export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
+  return database(env);
+}
+
 function database(env: Env): DatabaseConfig {
   const raw = text(env, 'DATABASE_URL') ?? 'sqlite:data/vistka.sqlite';
   if (/^postgres(ql)?:\/\//.test(raw)) {

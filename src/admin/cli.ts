@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, type DatabaseConfig, loadConfig, readDotEnv } from '../config';
+import { ConfigError, type DatabaseConfig, loadDatabaseConfig, readDotEnv } from '../config';
 import { type Database, openDatabase } from '../db/database';
 import { type AuditOutcome, appendAudit, listAudit, targets } from './audit';
 import { createStaff, issueToken, listStaff, parseStaffInput, removeStaff } from './staff';
@@ -42,9 +42,10 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
     io.out(USAGE);
     return command ? 0 : 2;
   }
-  let config;
+  // Only the database: the shell of a production server may lack the SMS and Viber settings, and needs none.
+  let config: { database: DatabaseConfig };
   try {
-    config = loadConfig(env);
+    config = { database: loadDatabaseConfig(env) };
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(`vistka admin: ${error.message}`);

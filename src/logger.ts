@@ -11,6 +11,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { service: 'vistka' },
+      serializers: { err: errorWithItsCode },
       redact: {
         paths: ['code', '*.code', 'phone', '*.phone', 'phone_number', '*.phone_number', 'text', '*.text', 'token', '*.token'],
         censor: '[redacted]',
@@ -18,4 +19,15 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     destination,
   );
+}
+
+/**
+ * An error as pino writes it, with a system error's code ("SQLITE_BUSY", "ECONNREFUSED") kept as
+ * `error_code`: under `code` the censor below would hide it, as it hides confirmation codes.
+ */
+function errorWithItsCode(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  const code = serialized.code ?? (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) serialized.error_code = code;
+  return serialized;
 }

@@ -14,6 +14,7 @@ import { ViberApi } from './channels/viber/api';
 import { ViberChannel } from './channels/viber/channel';
 import { type Config, ConfigError } from './config';
 import { type Database, openDatabase } from './db/database';
+import { SqliteOwnerLock } from './db/owner-lock';
 import { isDatabaseUnavailable } from './db/unavailable';
 import { Cascade } from './delivery/cascade';
 import { EventIngestor } from './delivery/ingest';
@@ -73,9 +74,16 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
   const db = await openDatabase(config.database).catch((error: unknown) => {
     throw new ConfigError(`cannot open DATABASE_URL=${describeDatabase(config.database)}: ${messageOf(error)}`);
   });
+  const ownerLock = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? new SqliteOwnerLock(config.database.path) : null;
+  try {
+    ownerLock?.acquire();
+  } catch (error) {
+    await db.close();
+    throw new ConfigError(`DATABASE_URL=${describeDatabase(config.database)}: ${messageOf(error)}`);
+  }
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const queue = new JobQueue(db, workerId, config.jobLeaseS * 1000);
-  // One process owns a SQLite file: whatever a killed predecessor held can run again right away.
+  // This process owns the SQLite file (ownerLock): whatever a killed predecessor held can run again now.
   if (db.dialect === 'sqlite') await queue.releaseAllLeases();
   const metrics = new PrometheusMetrics((at) => queue.stats(at), now);
   attachMetrics(db.source, metrics);
@@ -128,6 +136,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
     await once(server, 'listening');
   } catch (error) {
     await Promise.allSettled([checker?.close(), db.close()]);
+    ownerLock?.release();
     throw new ConfigError(listenProblem(error, config.port, config.host));
   }
   worker.start();
@@ -167,6 +176,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
         server.closeAllConnections();
         await checker?.close();
         await db.close();
+        ownerLock?.release();
       })();
       return closing;
     },

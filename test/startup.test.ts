@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -45,5 +45,22 @@ describe('start-up problems outside the configuration parser', () => {
     writeFileSync(notDatabase, 'these are not the pages of a database, '.repeat(200));
     expect(await startFailure({ DATABASE_URL: `sqlite:${notDatabase}` })).to.match(/^cannot open DATABASE_URL=sqlite:.*notes\.txt: .*not a database/);
     expect(await startFailure({ DATABASE_URL: `sqlite:${folder}` })).to.match(/^cannot open DATABASE_URL=sqlite:/);
+  });
+
+  it('refuses a second server on a SQLite file another one runs on, and takes over from one that is gone', async () => {
+    const databaseUrl = `sqlite:${join(folder, 'owned.sqlite')}`;
+    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: databaseUrl });
+    const first = await startVistka(config, { logger: createLogger('silent'), shutdownGraceMs: 0 });
+    try {
+      // Its start would free the first one's job leases: sends in flight would go out twice.
+      expect(await startFailure({ DATABASE_URL: databaseUrl })).to.match(/^DATABASE_URL=sqlite:.*owned\.sqlite: the database is in use by another Vistka \(pid \d+/);
+      expect((await fetch(`${first.url}/healthz`)).status).to.equal(200);
+    } finally {
+      await first.close();
+    }
+    // A owner that was killed leaves its file behind; a process with that pid no longer runs.
+    writeFileSync(join(folder, 'owned.sqlite.owner'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: '2026-01-01T00:00:00Z' }));
+    expect(await startFailure({ DATABASE_URL: databaseUrl })).to.equal(null);
+    expect(existsSync(join(folder, 'owned.sqlite.owner')), 'given up at close').to.equal(false);
   });
 });

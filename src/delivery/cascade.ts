@@ -90,6 +90,11 @@ interface ReadySms {
 
 interface SmsState extends JobState {
   providerIndex: number;
+  /**
+   * The name of the provider at providerIndex when the state was saved: SMS_PROVIDER may list other
+   * providers, or the same in another order, after a restart.
+   */
+  provider?: string;
   /** Rounds over all providers that failed so far. */
   rounds: number;
   startedAt: number;
@@ -252,10 +257,11 @@ export class Cascade {
   private async readySms(manager: EntityManager, job: ClaimedJob, event: EhealthEvent, state: SmsState): Promise<ReadySms | null> {
     const provider = this.options.sms[state.providerIndex];
     if (!provider) {
-      await this.setStatus(manager, event, 'failed', event.channel, 'no SMS provider is configured');
+      await this.setStatus(manager, event, 'failed', event.channel, 'no SMS provider is left to try');
       await this.queue.finish(manager, job.id);
       return null;
     }
+    state.provider = provider.name;
     const firstMessage =
       event.round === 0 && event.channel === null && state.rounds === 0 && state.providerIndex === 0 && state.uncertainRetries === 0;
     const attemptId = await this.smsAttempt(manager, event, provider.name, state);
@@ -274,7 +280,12 @@ export class Cascade {
   private async smsAttempt(manager: EntityManager, event: EhealthEvent, provider: string, state: SmsState): Promise<string> {
     if (state.attemptId) {
       const existing = await loadAttempt(manager, state.attemptId);
-      if (existing && existing.status === 'sending') return existing.id;
+      if (existing && existing.status === 'sending' && existing.provider === provider) return existing.id;
+      if (existing && existing.status === 'sending') {
+        // A send through a provider SMS_PROVIDER no longer lists, cut short by a restart.
+        const detail = `outcome unknown: ${existing.provider} is no longer in SMS_PROVIDER`;
+        await updateAttempt(manager, existing.id, { status: 'failed', detail, at: this.now() });
+      }
     }
     const id = randomUUID();
     await insertAttempt(manager, { id, eventId: event.id, round: event.round, channel: 'sms', provider, now: this.now() });
@@ -289,7 +300,7 @@ export class Cascade {
   private async sms(job: ClaimedJob, ready?: ReadySms | null): Promise<void> {
     if (ready === null) return;
     const providers = this.options.sms;
-    const state = ready?.state ?? readSmsState(job.state, this.now());
+    const state = ready?.state ?? atCurrentProvider(readSmsState(job.state, this.now()), providers);
     let prepared: ReadySms | null | undefined = ready;
     for (;;) {
       prepared ??= await this.db.tx(async (manager) => {
@@ -496,6 +507,7 @@ export class Cascade {
 function readSmsState(state: JobState, now: number): SmsState {
   return {
     providerIndex: Number(state.providerIndex ?? 0),
+    provider: typeof state.provider === 'string' ? state.provider : undefined,
     rounds: Number(state.rounds ?? 0),
     startedAt: Number(state.startedAt ?? now),
     keys: typeof state.keys === 'object' && state.keys !== null ? { ...(state.keys as Record<string, string>) } : {},
@@ -505,6 +517,17 @@ function readSmsState(state: JobState, now: number): SmsState {
     inDoubt: Array.isArray(state.inDoubt) ? (state.inDoubt as string[]) : [],
     undelivered: Array.isArray(state.undelivered) ? (state.undelivered as string[]) : [],
   };
+}
+
+/**
+ * Points a saved state at its provider in today's SMS_PROVIDER list: the same provider where it is still
+ * listed (its idempotency key still applies), otherwise the first usable one, afresh.
+ */
+function atCurrentProvider(state: SmsState, providers: SmsProvider[]): SmsState {
+  if (state.provider === undefined || providers[state.providerIndex]?.name === state.provider) return state;
+  const index = providers.findIndex((candidate) => candidate.name === state.provider);
+  if (index >= 0) return { ...state, providerIndex: index };
+  return { ...state, providerIndex: usableProvider(providers, state, 0) ?? providers.length, uncertainRetries: 0 };
 }
 
 /** The first provider from `from` on whose report has not already given up on this SMS, or null. */

@@ -93,12 +93,13 @@ export async function insertAttempt(manager: EntityManager, attempt: NewAttempt)
 
 export interface AttemptRow {
   id: string;
+  provider: string;
   status: AttemptStatus;
   detail: string | null;
 }
 
 export async function loadAttempt(manager: EntityManager, id: string): Promise<AttemptRow | null> {
-  const [row] = await select<AttemptRow>(manager, 'SELECT id, status, detail FROM delivery_attempts WHERE id = ?', [id]);
+  const [row] = await select<AttemptRow>(manager, 'SELECT id, provider, status, detail FROM delivery_attempts WHERE id = ?', [id]);
   return row ?? null;
 }
 

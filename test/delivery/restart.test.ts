@@ -24,6 +24,46 @@ describe('a restart with jobs mid-cascade', () => {
     expect(h.turbo.to(phone).filter((sms) => sms.text.includes('3131'))).to.have.length(1);
   });
 
+  it('finds its SMS provider by name after a restart with another SMS_PROVIDER list', async () => {
+    // As a process killed during a Twilio send leaves it: the job at its SMS step, the attempt 'sending'.
+    // A deploy then lists TurboSMS only: the SMS goes through TurboSMS, recorded as such (it was lost as
+    // "no SMS provider is configured" while the state kept only a position in the list).
+    await h.vistka.worker.stop();
+    const body = event({ phone_number: '+380674000012', code: '4141' });
+    await h.push(body);
+    const now = Date.now();
+    const state = { providerIndex: 1, provider: 'twilio', rounds: 0, startedAt: now, keys: { twilio: 'k-1' }, reasons: [], attemptId: 'cut-short', uncertainRetries: 0, inDoubt: [], undelivered: [] };
+    await h.vistka.db.tx(async (manager) => {
+      await manager.query(
+        "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, created_at, updated_at) VALUES ('cut-short', ?, 0, 'sms', 'twilio', 'sending', ?, ?)",
+        [body.id, now, now],
+      );
+      await manager.query("UPDATE jobs SET step = 'sms', state = ?, due_at = ? WHERE id = ?", [JSON.stringify(state), now, body.id]);
+    });
+    await h.restart({ SMS_PROVIDER: 'turbosms' });
+    const view = await h.waitForChannel(body.id as string, 'sms');
+    expect(view.status).to.equal('sent');
+    expect(h.turbo.to('+380674000012')).to.have.length(1);
+    expect(view.attempts.map((a: any) => [a.provider, a.status])).to.deep.equal([
+      ['twilio', 'failed'],
+      ['turbosms', 'sent'],
+    ]);
+    expect(view.attempts[0].detail).to.equal('outcome unknown: twilio is no longer in SMS_PROVIDER');
+
+    // The same provider at another position: it is still the one asked, with its key.
+    await h.vistka.worker.stop();
+    const second = event({ phone_number: '+380674000013' });
+    await h.push(second);
+    const again = { ...state, providerIndex: 0, provider: 'turbosms', keys: { turbosms: 'kept-key-13' }, attemptId: undefined };
+    await h.vistka.db.tx((manager) => manager.query("UPDATE jobs SET step = 'sms', state = ? WHERE id = ?", [JSON.stringify(again), second.id]));
+    await h.restart({ SMS_PROVIDER: 'twilio,turbosms' });
+    const secondView = await h.waitForChannel(second.id as string, 'sms');
+    expect(secondView.attempts.map((a: any) => a.provider)).to.deep.equal(['turbosms']);
+    expect(h.twilio.to('+380674000013')).to.have.length(0);
+    expect(h.turbo.to('+380674000013')).to.have.length(1);
+    await h.restart();
+  });
+
   it('carries on SMS retries after a restart and delivers once the provider is back', async () => {
     h.turbo.behaviour = () => 'down';
     const body = event({ phone_number: '+380674000002' });

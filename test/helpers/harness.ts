@@ -77,18 +77,18 @@ export class Harness {
     return this;
   }
 
-  private async boot(): Promise<void> {
-    this.vistka = await this.launch();
+  private async boot(extra: Record<string, string> = {}): Promise<void> {
+    this.vistka = await this.launch(extra);
   }
 
-  private launch(): Promise<Vistka> {
+  private launch(extra: Record<string, string> = {}): Promise<Vistka> {
     const sink = new Writable({
       write: (chunk, _encoding, done) => {
         this.logs.push(...String(chunk).split('\n').filter(Boolean));
         done();
       },
     });
-    const config = this.config();
+    const config = this.config(extra);
     // No grace on close: the tests that look at shutdown run the real process (test/ops/crash.test.ts).
     return startVistka(config, { logger: createLogger(config.logLevel, sink), workerPollMs: 50, shutdownGraceMs: 0 });
   }
@@ -103,10 +103,13 @@ export class Harness {
     return instance;
   }
 
-  /** Stops the server and starts a new one on the same database, as after a crash or a deploy. */
-  async restart(): Promise<void> {
+  /**
+   * Stops the server and starts a new one on the same database, as after a crash or a deploy, with
+   * `extra` settings on top of the harness's own (a deploy that changed them).
+   */
+  async restart(extra: Record<string, string> = {}): Promise<void> {
     await this.vistka.close();
-    await this.boot();
+    await this.boot(extra);
   }
 
   async stop(): Promise<void> {

@@ -164,6 +164,13 @@ export class Cascade {
       if (!event) return null;
       const subscriber = this.options.viber && event.phone ? await findViberRecipient(manager, event.phone) : null;
       if (!subscriber) return { sms: await this.readySms(manager, job, event, readSmsState({}, this.now())) };
+      if (typeof job.state.attemptId === 'string' && job.state.viberInFlight === true) {
+        // The last run stopped during its send (a crash, a lost lease): the card may have arrived, and as
+        // after a timeout, the SMS is the safer second message than the same card again.
+        await updateAttempt(manager, job.state.attemptId, { status: 'failed', detail: 'outcome unknown: the server stopped during the send', at: this.now() });
+        await this.setStatus(manager, event, 'sending', event.channel, 'the Viber send was cut short; sending SMS');
+        return { sms: await this.readySms(manager, job, event, readSmsState({}, this.now())), cutShort: true as const };
+      }
       const attemptId = typeof job.state.attemptId === 'string' ? job.state.attemptId : randomUUID();
       if (!job.state.attemptId) {
         await insertAttempt(manager, {
@@ -177,12 +184,16 @@ export class Cascade {
         });
       }
       await this.setStatus(manager, event, 'sending', event.channel, null);
-      await this.queue.checkpoint(manager, job.id, { ...job.state, attemptId });
+      // Marked in flight until its outcome is written, so that a run cut short is known as such.
+      await this.queue.checkpoint(manager, job.id, { ...job.state, attemptId, viberInFlight: true });
       return { event, subscriber, attemptId };
     }, BOOKKEEPING);
     if (prepared === null) return;
     // Straight on to the SMS in this same run, readied in the same transaction: no round trip through the queue.
-    if ('sms' in prepared) return this.sms(job, prepared.sms);
+    if ('sms' in prepared) {
+      if ('cutShort' in prepared) this.metrics.fallback('viber_unreachable');
+      return this.sms(job, prepared.sms);
+    }
     const { event, subscriber, attemptId } = prepared;
     const startedAt = performance.now();
     // The event's first message at all; a staff resend (a later round) is not.
@@ -363,7 +374,7 @@ export class Cascade {
         if (!state.inDoubt.includes(provider.name)) delete state.keys[provider.name];
         const next = usableProvider(providers, state, state.providerIndex + 1);
         if (next !== null) {
-          state.providerIndex = next;
+          pointAt(state, providers, next);
           await this.queue.checkpoint(manager, job.id, state);
           this.metrics.fallback('sms_next_provider');
           return 'next';
@@ -375,7 +386,7 @@ export class Cascade {
           return 'done';
         }
         state.rounds += 1;
-        state.providerIndex = first;
+        pointAt(state, providers, first);
         const retryAt = now + smsRetryDelay(state.rounds, this.random);
         const deadline = Math.min(event.expiresAt ?? Infinity, state.startedAt + SMS_RETRY_WINDOW_MS);
         if (retryAt >= deadline) {
@@ -453,7 +464,7 @@ export class Cascade {
       const nextIndex = usableProvider(providers, state, providers.indexOf(provider) + 1);
       const valid = event.expiresAt === null || event.expiresAt > now;
       if (nextIndex !== null && valid) {
-        state.providerIndex = nextIndex;
+        pointAt(state, providers, nextIndex);
         this.metrics.fallback('sms_undelivered');
         await this.setStatus(manager, event, 'sending', 'sms', `SMS not delivered (${answer.reason}); sending through ${providers[nextIndex].name}`);
         return this.readySms(manager, job, event, state);
@@ -517,6 +528,12 @@ function readSmsState(state: JobState, now: number): SmsState {
     inDoubt: Array.isArray(state.inDoubt) ? (state.inDoubt as string[]) : [],
     undelivered: Array.isArray(state.undelivered) ? (state.undelivered as string[]) : [],
   };
+}
+
+/** Makes the provider at `index` the next one to ask, by position and by name. */
+function pointAt(state: SmsState, providers: SmsProvider[], index: number): void {
+  state.providerIndex = index;
+  state.provider = providers[index]?.name;
 }
 
 /**

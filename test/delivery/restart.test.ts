@@ -24,6 +24,30 @@ describe('a restart with jobs mid-cascade', () => {
     expect(h.turbo.to(phone).filter((sms) => sms.text.includes('3131'))).to.have.length(1);
   });
 
+  it('sends the SMS, not the same card again, when the server stopped during a Viber send', async () => {
+    // As a process killed while Viber was being called leaves it: the job marked in flight, the attempt 'sending'.
+    await h.vistka.worker.stop();
+    const body = event({ phone_number: phone, code: '5252' });
+    await h.push(body);
+    const now = Date.now();
+    await h.vistka.db.tx(async (manager) => {
+      await manager.query(
+        "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, recipient_id, created_at, updated_at) VALUES ('viber-cut-short', ?, 0, 'viber', 'viber', 'sending', ?, ?, ?)",
+        [body.id, user, now, now],
+      );
+      await manager.query('UPDATE jobs SET state = ? WHERE id = ?', [JSON.stringify({ attemptId: 'viber-cut-short', viberInFlight: true }), body.id]);
+    });
+    const cardsBefore = h.viber.to(user).length;
+    await h.restart();
+    const view = await h.waitForChannel(body.id as string, 'sms');
+    expect(h.viber.to(user)).to.have.length(cardsBefore);
+    expect(h.turbo.to(phone).filter((sms) => sms.text.includes('5252'))).to.have.length(1);
+    expect(view.attempts.map((a: any) => [a.channel, a.status, a.detail])).to.deep.equal([
+      ['viber', 'failed', 'outcome unknown: the server stopped during the send'],
+      ['sms', 'sent', null],
+    ]);
+  });
+
   it('finds its SMS provider by name after a restart with another SMS_PROVIDER list', async () => {
     // As a process killed during a Twilio send leaves it: the job at its SMS step, the attempt 'sending'.
     // A deploy then lists TurboSMS only: the SMS goes through TurboSMS, recorded as such (it was lost as

@@ -113,6 +113,10 @@ async function applyToAttempt(manager: EntityManager, attempt: ReceiptTarget, re
   if (current && event && RANK[receipt.kind] > (RANK[event.status] ?? 4)) {
     metrics.eventStatus(event.type, receipt.kind);
     await updateEventStatus(manager, event.id, { status: receipt.kind, channel: 'viber', reason: null, at: now });
+  } else if (event && event.round === attempt.round && event.status === 'failed') {
+    // The SMS failed, but the card reached the patient after all: the message did arrive.
+    metrics.eventStatus(event.type, receipt.kind);
+    await updateEventStatus(manager, event.id, { status: receipt.kind, channel: 'viber', reason: `the SMS had failed (${event.reason ?? 'no reason'}); Viber delivered later`, at: now });
   }
   if (current && event) {
     // The patient has it: stop waiting, and drop an SMS fallback that has not gone out yet.

@@ -5,8 +5,13 @@ import { EhealthEvent } from '../entities/EhealthEvent';
 export interface AttemptView {
   channel: string;
   provider: string;
+  /** The cascade the attempt belongs to: 0 first, then one per staff resend. */
+  round: number;
   status: string;
+  /** When the attempt was made. */
   at: string;
+  /** When its status last changed (a receipt, a report, the timeout). */
+  updated_at: string;
   detail: string | null;
 }
 
@@ -44,8 +49,10 @@ export async function eventView(manager: EntityManager, id: string): Promise<Eve
     attempts: attempts.map((attempt) => ({
       channel: attempt.channel,
       provider: attempt.provider,
+      round: attempt.round,
       status: attempt.status,
-      at: new Date(attempt.updatedAt).toISOString(),
+      at: new Date(attempt.createdAt).toISOString(),
+      updated_at: new Date(attempt.updatedAt).toISOString(),
       detail: attempt.detail,
     })),
   };

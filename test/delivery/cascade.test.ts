@@ -136,6 +136,27 @@ describe('the cascade', () => {
       });
       expect(late.attempts[0].detail).to.equal('delivered later, after the cascade moved on (no delivered receipt within 1 s)');
       expect(late.channel).to.equal('sms');
+      // The timeline keeps when the card was sent (`at`), apart from when its status last changed.
+      const [card0, sms0] = late.attempts;
+      expect([card0.round, sms0.round]).to.deep.equal([0, 0]);
+      expect(Date.parse(card0.at)).to.be.below(Date.parse(sms0.at) - 500);
+      expect(Date.parse(card0.updated_at)).to.be.at.least(Date.parse(sms0.at));
+    });
+
+    it('counts a late Viber receipt as delivered when the SMS after it failed', async () => {
+      h.turbo.behaviour = (to) => (to.endsWith('672000001') ? { code: 404, status: 'NOT_ALLOWED_NUMBER_STOPLIST' } : 'ok');
+      try {
+        const body = event({ phone_number: phone, code: '6767' });
+        await h.push(body);
+        await h.waitForStatus(body.id as string, 'failed');
+        const card = h.viber.to(user).find((m) => JSON.stringify(m.body).includes('6767'));
+        await h.viber.callback(h.webhook, viberCallbacks.receipt('delivered', card!.token, user));
+        const view = await h.waitForStatus(body.id as string, 'delivered');
+        expect(view.channel).to.equal('viber');
+        expect(view.reason).to.contain('Viber delivered later').and.contain('NOT_ALLOWED_NUMBER_STOPLIST');
+      } finally {
+        h.turbo.behaviour = () => 'ok';
+      }
     });
 
     it('sends the SMS at once when Viber answers 200 with something unreadable, without trying Viber again', async () => {

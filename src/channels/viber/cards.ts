@@ -71,13 +71,14 @@ export function mainKeyboard(t: TFunction): ViberKeyboard {
 function documentLines(facts: DocumentFacts, t: TFunction, language: Language) {
   const title = t(`common:kind.${facts.type}`);
   const number = facts.number ? t('viber:card.number', { number: facts.number }) : null;
-  const code = facts.code ? t('viber:card.code', { code: facts.code }) : null;
+  // A withdrawn prescription or a cancelled referral is not valid until anything, and its code redeems
+  // nothing: neither is shown (the SMS leaves the code out too). "направлення" is neuter.
+  const withdrawn = facts.type === 'medication_request_rejected' || facts.type === 'service_request_cancelled';
+  const code = facts.code && !withdrawn ? t('viber:card.code', { code: facts.code }) : null;
   const subject = facts.details.medication
     ? [facts.details.medication, facts.details.dosage].filter(Boolean).join(', ')
     : (facts.details.service ?? null);
   const patient = facts.thirdPerson && facts.patientName ? t('viber:card.for_patient', { name: facts.patientName }) : null;
-  // A withdrawn prescription or a cancelled referral is not valid until anything; "направлення" is neuter.
-  const withdrawn = facts.type === 'medication_request_rejected' || facts.type === 'service_request_cancelled';
   const validKey = facts.type === 'service_request' ? 'viber:card.valid_until_referral' : 'viber:card.valid_until';
   const validUntil = facts.expiresAt && !withdrawn ? t(validKey, { date: formatValidUntil(facts.expiresAt, language) }) : null;
   let note: string | null = null;

@@ -36,6 +36,9 @@ describe('the document card', () => {
     expect(alt({ type: 'service_request', number: 'AX65-4654-TIB1-TBT1', code: null })).to.contain('дійсне до').and.not.contain('дійсний');
     for (const type of ['medication_request_rejected', 'service_request_cancelled'] as const) {
       expect(alt({ type, code: null }), type).not.to.match(/дійсн/);
+      // Nor the code, should eHealth send one along: it redeems nothing any more.
+      const card = documentCard({ ...longFacts, type, code: '9876' }, t, 'uk') as unknown as { alt_text: string; rich_media: { Buttons: Array<{ Text?: string }> } };
+      expect(card.alt_text + JSON.stringify(card.rich_media), type).not.to.contain('9876');
     }
   });
 

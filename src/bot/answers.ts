@@ -27,11 +27,14 @@ export interface PatientDocument {
   createdAt: number;
 }
 
-/** What eHealth sent to this phone in the last 90 days, newest first. Only ever called for a verified owner. */
-export async function recentEvents(manager: EntityManager, phone: string, now: number): Promise<EhealthEvent[]> {
+/**
+ * What eHealth sent to this phone in the last 90 days (and not before `since`, when the phone changed
+ * hands), newest first. Only ever called for a verified owner.
+ */
+export async function recentEvents(manager: EntityManager, phone: string, now: number, since: number | null = null): Promise<EhealthEvent[]> {
   return manager.find(EhealthEvent, {
     select: { id: true, type: true, thirdPerson: true, patientId: true, patientName: true, number: true, code: true, expiresAt: true, details: true, createdAt: true },
-    where: { phone, createdAt: MoreThanOrEqual(now - LOOKBACK_MS) },
+    where: { phone, createdAt: MoreThanOrEqual(Math.max(now - LOOKBACK_MS, since ?? 0)) },
     order: { createdAt: 'DESC' },
     take: 500,
   });

@@ -122,7 +122,9 @@ async function bindPhone(
   }
   const subscriber = await manager.findOneBy(ViberSubscriber, { viberId });
   const previousPhone = subscriber?.phone && subscriber.phone !== phone ? subscriber.phone : null;
-  await manager.update(ViberSubscriber, { viberId }, { phone, verifiedAt: now, active: true, optedOut: false, updatedAt: now });
+  // Taken over from another Viber user: what was sent to the phone until now was theirs to see, not ours.
+  const dataSince = replaced.length > 0 ? now : subscriber?.phone === phone ? (subscriber.dataSince ?? null) : null;
+  await manager.update(ViberSubscriber, { viberId }, { phone, verifiedAt: now, dataSince, active: true, optedOut: false, updatedAt: now });
   return { phone, previousPhone, replaced: replaced.filter((s) => s.verifiedAt !== null && s.active && !s.optedOut) };
 }
 

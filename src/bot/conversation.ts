@@ -144,7 +144,7 @@ export class Conversation {
       return reply(subscriber.optedOut ? textWithResume(t('bot:stopped'), t) : stopConfirmation(t));
     }
     if (intent === 'help' || intent === 'unknown') return reply(withMenu(answerText(intent, [], now, t, language), t));
-    const events = await recentEvents(manager, subscriber.phone as string, now);
+    const events = await recentEvents(manager, subscriber.phone as string, now, subscriber.dataSince);
     return reply(withMenu(answerText(intent, events, now, t, language), t));
   }
 

@@ -28,6 +28,13 @@ export class ViberSubscriber {
   @Column({ name: 'verified_at', type: 'bigint', nullable: true, transformer: epochMs })
   verifiedAt!: number | null;
 
+  /**
+   * What eHealth sent to the phone before this is not shown to this user: set when they took over a
+   * phone another Viber user had verified (a recycled number), null when the history is theirs.
+   */
+  @Column({ name: 'data_since', type: 'bigint', nullable: true, transformer: epochMs })
+  dataSince!: number | null;
+
   /** Subscribed to the bot: false after Viber's `unsubscribed`. */
   @Column({ type: 'boolean', default: true })
   active!: boolean;

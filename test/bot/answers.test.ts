@@ -178,4 +178,31 @@ describe('patients asking the bot', () => {
     await h.say(user, 'допомога');
     expect((await h.botMessage(user, 2)).text).not.to.contain('надто швидко');
   });
+
+  it('shows a phone\'s new owner only what was sent after they proved it, never the previous owner\'s codes', async () => {
+    // Someone had proved this phone before (bound as the database keeps it: one claim a minute per phone).
+    const taken = '+380675000077';
+    const now = Date.now();
+    await h.vistka.db.source.query(
+      'INSERT INTO viber_subscribers (viber_id, phone, verified_at, active, opted_out, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ['previous-owner', taken, now - 3600_000, 1, 0, now - 3600_000, now - 3600_000],
+    );
+    await h.push(event({ phone_number: taken, number: '0000-243P-1X53-EH77', code: '7171' }));
+    await waitFor('the card to the previous owner', () => h.viber.to('previous-owner').find((m) => JSON.stringify(m.body).includes('7171')));
+    // Another Viber user proves the same phone (a recycled number).
+    const newcomer = 'newcomer';
+    await h.bindPhone(newcomer, taken);
+    const askAs = async (text: string) => {
+      const before = h.viber.to(newcomer).length;
+      await h.say(newcomer, text);
+      return waitFor(`answer to ${text}`, () => h.viber.to(newcomer).slice(before).find((m) => m.body.type === 'text')?.body);
+    };
+    expect(JSON.stringify(await askAs('які в мене рецепти?'))).to.not.contain('7171').and.not.contain('0000-243P-1X53-EH77');
+    expect(JSON.stringify(await askAs('код для аптеки'))).to.not.contain('7171');
+    // What comes after is theirs.
+    await h.push(event({ phone_number: taken, number: '0000-AAAA-EEEE-4747', code: '4747' }));
+    await waitFor('the new card', () => h.viber.to(newcomer).find((m) => JSON.stringify(m.body).includes('4747')));
+    const mine = await askAs('які в мене рецепти?');
+    expect(mine.text).to.contain('0000-AAAA-EEEE-4747').and.not.contain('7171');
+  });
 });

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { putJob } from '../delivery/jobs';
-import { applyViberReceipt, type ReceiptKind } from '../delivery/receipts';
+import { applyViberReceipt, hurryWaitsForUnsubscribed, type ReceiptKind } from '../delivery/receipts';
 import { ViberCallback } from '../entities/ViberCallback';
 import { ViberSubscriber } from '../entities/ViberSubscriber';
 import type { Logger } from '../logger';
@@ -81,10 +81,12 @@ export class ViberInbox implements ViberCallbackHandler {
 
   private async unsubscribed(viberId: string): Promise<void> {
     if (!viberId) return;
-    await this.deps.db.tx((manager) =>
-      manager.update(ViberSubscriber, { viberId }, { active: false, updatedAt: this.now() }),
-    );
-    this.deps.logger.info({ viber: maskId(viberId) }, 'viber user unsubscribed: SMS from now on');
+    const hurried = await this.deps.db.tx(async (manager) => {
+      await manager.update(ViberSubscriber, { viberId }, { active: false, updatedAt: this.now() });
+      return hurryWaitsForUnsubscribed(manager, viberId, this.now());
+    });
+    if (hurried > 0) this.deps.wake();
+    this.deps.logger.info({ viber: maskId(viberId), hurried }, 'viber user unsubscribed: SMS from now on');
   }
 
   private async message(callback: Record<string, unknown>): Promise<void> {

@@ -11,7 +11,7 @@ import { type DeliveryMetrics, noMetrics } from '../metrics';
 import { maskPhone } from '../privacy';
 import { type ClaimedJob, type JobQueue, type JobState } from './jobs';
 import type { ViberDelivery } from './ports';
-import { applyPendingReceipts } from './receipts';
+import { applyPendingReceipts, UNSUBSCRIBED_DURING_WAIT } from './receipts';
 import {
   deactivateSubscriber,
   findViberRecipient,
@@ -249,10 +249,12 @@ export class Cascade {
         return false;
       }
       const seconds = Math.round(this.options.viberTimeoutMs / 1000);
-      if (attempt && attempt.status !== 'failed') {
+      const unsubscribed = attempt?.detail === UNSUBSCRIBED_DURING_WAIT;
+      if (attempt && attempt.status !== 'failed' && !unsubscribed) {
         await updateAttempt(manager, attempt.id, { status: attempt.status, detail: `no delivered receipt within ${seconds} s`, at: this.now() });
       }
-      await this.setStatus(manager, event, 'sending', event.channel, `Viber did not confirm delivery within ${seconds} s; sending SMS`);
+      const why = unsubscribed ? `${UNSUBSCRIBED_DURING_WAIT}; sending SMS` : `Viber did not confirm delivery within ${seconds} s; sending SMS`;
+      await this.setStatus(manager, event, 'sending', event.channel, why);
       return { sms: await this.readySms(manager, job, event, readSmsState({}, this.now())) };
     }, BOOKKEEPING);
     if (movedOn) {

@@ -4,7 +4,28 @@ import { dialectOf, execute, select } from '../db/sql';
 import { Job } from '../entities/Job';
 import { metricsOf } from '../metrics';
 import { moveWaitingJob, putJob } from './jobs';
-import { findViberAttempt, loadEvent, type ReceiptTarget, updateAttempt, updateEventStatus } from './store';
+import { findViberAttempt, loadAttempt, loadEvent, type ReceiptTarget, updateAttempt, updateEventStatus } from './store';
+
+/** What an attempt says when its user unsubscribed while the cascade waited for a receipt. */
+export const UNSUBSCRIBED_DURING_WAIT = 'the Viber user unsubscribed before a delivered receipt';
+
+/**
+ * A Viber user unsubscribed: no receipt will come for the cards they were sent and not yet received, so
+ * the SMS of each goes now instead of after VIBER_DELIVERY_TIMEOUT_S. Returns how many were hurried.
+ * Waiting jobs are few (those of the last timeout's length), found by their due time.
+ */
+export async function hurryWaitsForUnsubscribed(manager: EntityManager, viberId: string, now: number): Promise<number> {
+  const waiting = await select<{ id: string; round: number; state: string }>(manager, "SELECT id, round, state FROM jobs WHERE step = 'viber_wait' AND due_at > ?", [now]);
+  let hurried = 0;
+  for (const job of waiting) {
+    const attemptId = (JSON.parse(job.state) as { attemptId?: unknown }).attemptId;
+    const attempt = typeof attemptId === 'string' ? await loadAttempt(manager, attemptId) : null;
+    if (!attempt || attempt.recipientId !== viberId || attempt.status !== 'sent') continue;
+    await updateAttempt(manager, attempt.id, { status: 'sent', detail: UNSUBSCRIBED_DURING_WAIT, at: now });
+    hurried += await execute(manager, "UPDATE jobs SET due_at = ? WHERE id = ? AND step = 'viber_wait' AND round = ?", [now, job.id, Number(job.round)]);
+  }
+  return hurried;
+}
 
 /** A parked receipt older than this belongs to no send still in flight. */
 export const PENDING_RECEIPT_TTL_MS = 10 * 60_000;

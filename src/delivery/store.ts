@@ -96,10 +96,12 @@ export interface AttemptRow {
   provider: string;
   status: AttemptStatus;
   detail: string | null;
+  /** The Viber user a card went to. */
+  recipientId: string | null;
 }
 
 export async function loadAttempt(manager: EntityManager, id: string): Promise<AttemptRow | null> {
-  const [row] = await select<AttemptRow>(manager, 'SELECT id, provider, status, detail FROM delivery_attempts WHERE id = ?', [id]);
+  const [row] = await select<AttemptRow>(manager, 'SELECT id, provider, status, detail, recipient_id AS "recipientId" FROM delivery_attempts WHERE id = ?', [id]);
   return row ?? null;
 }
 

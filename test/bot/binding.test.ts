@@ -161,6 +161,22 @@ describe('subscribing by phone', () => {
     await h.waitForChannel(viaViber.id as string, 'viber');
   });
 
+  it('sends the SMS at once for a card still waiting for its receipt when the user unsubscribes', async () => {
+    const user = 'unsub-19';
+    const phone = '+380681000019';
+    await h.bindPhone(user, phone);
+    const body = event({ phone_number: phone, code: '1919' });
+    await h.push(body);
+    await h.waitForChannel(body.id as string, 'viber');
+    const startedAt = Date.now();
+    await h.viber.callback(h.webhook, viberCallbacks.unsubscribed(user, h.nextToken()));
+    // VIBER_DELIVERY_TIMEOUT_S is 30 s here: no receipt will come, so the SMS does not wait for it.
+    const view = await h.waitForChannel(body.id as string, 'sms');
+    expect(Date.now() - startedAt).to.be.below(5000);
+    expect(h.turbo.to(phone).filter((sms) => sms.text.includes('1919'))).to.have.length(1);
+    expect(view.attempts[0]).to.include({ channel: 'viber', status: 'sent', detail: 'the Viber user unsubscribed before a delivered receipt' });
+  });
+
   it('stops Viber delivery when the user asks and confirms, saying SMS will still come', async () => {
     const user = 'stop-10';
     const phone = '+380681000010';

@@ -13,6 +13,7 @@ import { type ClaimedJob, type JobQueue, type JobState } from './jobs';
 import type { ViberDelivery } from './ports';
 import { applyPendingReceipts, UNSUBSCRIBED_DURING_WAIT } from './receipts';
 import {
+  abandonSendingAttempts,
   deactivateSubscriber,
   findViberRecipient,
   insertAttempt,
@@ -494,6 +495,8 @@ export class Cascade {
     }
     if (event.expiresAt !== null && event.expiresAt <= this.now()) {
       await this.setStatus(manager, event, 'expired', event.channel, 'the code expired before it could be delivered');
+      // A send cut short (a crash) is not tried again: its attempt must not stay 'sending' for ever.
+      await abandonSendingAttempts(manager, event, 'outcome unknown: the code expired before the send could be tried again', this.now());
       await this.queue.finish(manager, job.id);
       return null;
     }

@@ -105,6 +105,16 @@ export async function loadAttempt(manager: EntityManager, id: string): Promise<A
   return row ?? null;
 }
 
+/** Ends the attempts of the event's current round still marked 'sending' (sends a crash cut short) as failed. */
+export async function abandonSendingAttempts(manager: EntityManager, event: { id: string; round: number }, detail: string, now: number): Promise<void> {
+  await execute(manager, "UPDATE delivery_attempts SET status = 'failed', detail = ?, updated_at = ? WHERE event_id = ? AND round = ? AND status = 'sending'", [
+    detail,
+    now,
+    event.id,
+    event.round,
+  ]);
+}
+
 /** Sets an attempt's status and detail, and its provider id when one is given. */
 export async function updateAttempt(
   manager: EntityManager,

@@ -48,6 +48,26 @@ describe('a restart with jobs mid-cascade', () => {
     ]);
   });
 
+  it('ends a send cut short as failed when the code expired before the restart', async () => {
+    await h.vistka.worker.stop();
+    const body = event({ phone_number: '+380674000014', expires_at: new Date(Date.now() + 1500).toISOString() });
+    await h.push(body);
+    const now = Date.now();
+    const state = { providerIndex: 0, provider: 'turbosms', rounds: 0, startedAt: now, keys: { turbosms: 'k-14' }, reasons: [], attemptId: 'cut-short-14', uncertainRetries: 0, inDoubt: [], undelivered: [] };
+    await h.vistka.db.tx(async (manager) => {
+      await manager.query(
+        "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, created_at, updated_at) VALUES ('cut-short-14', ?, 0, 'sms', 'turbosms', 'sending', ?, ?)",
+        [body.id, now, now],
+      );
+      await manager.query("UPDATE jobs SET step = 'sms', state = ? WHERE id = ?", [JSON.stringify(state), body.id]);
+    });
+    await sleep(1600);
+    await h.restart();
+    const view = await h.waitForStatus(body.id as string, 'expired');
+    expect(view.attempts.map((a: any) => [a.status, a.detail])).to.deep.equal([['failed', 'outcome unknown: the code expired before the send could be tried again']]);
+    expect(h.turbo.to('+380674000014')).to.have.length(0);
+  });
+
   it('finds its SMS provider by name after a restart with another SMS_PROVIDER list', async () => {
     // As a process killed during a Twilio send leaves it: the job at its SMS step, the attempt 'sending'.
     // A deploy then lists TurboSMS only: the SMS goes through TurboSMS, recorded as such (it was lost as

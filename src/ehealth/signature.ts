@@ -35,7 +35,8 @@ export function verifyEhealthSignature(
   if (!t || !/^\d{1,12}$/.test(t) || signatures.length === 0) {
     return { ok: false, reason: 'malformed X-Ehealth-Signature: expected t=<unix seconds>,v1=<hex HMAC-SHA256>' };
   }
-  if (Math.abs(now / 1000 - Number(t)) > SIGNATURE_TOLERANCE_S) {
+  // Whole seconds on both sides, as `t` is: 300 s early and 300 s late are both still accepted.
+  if (Math.abs(Math.floor(now / 1000) - Number(t)) > SIGNATURE_TOLERANCE_S) {
     return { ok: false, reason: 'stale X-Ehealth-Signature: the timestamp is more than 300 s from the server clock' };
   }
   const expected = createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');

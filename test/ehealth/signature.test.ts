@@ -16,6 +16,11 @@ describe('eHealth signatures', () => {
   it('refuses at exactly 301 s of skew, accepts at 300 s', () => {
     expect(verifyEhealthSignature('s', signEhealthPayload('s', body, t - 300), body, now).ok).to.equal(true);
     expect(verifyEhealthSignature('s', signEhealthPayload('s', body, t - 301), body, now).ok).to.equal(false);
+    // The same both ways, also late in the server's second (t is whole seconds, the clock is not).
+    const lateInSecond = now + 999;
+    for (const [skew, ok] of [[-300, true], [300, true], [-301, false], [301, false]] as const) {
+      expect(verifyEhealthSignature('s', signEhealthPayload('s', body, t + skew), body, lateInSecond).ok, String(skew)).to.equal(ok);
+    }
   });
 
   it('says what is wrong', () => {

@@ -14,6 +14,20 @@ describe('a restart with jobs mid-cascade', () => {
   });
   after(() => h.stop());
 
+  /** Leaves an event as a process killed during an SMS send does: the job at its SMS step, the attempt 'sending'. */
+  async function smsSendCutShort(eventId: string, provider: string, providerIndex: number, attemptId: string) {
+    const now = Date.now();
+    const state = { providerIndex, provider, rounds: 0, startedAt: now, keys: { [provider]: `key-${attemptId}` }, reasons: [], attemptId, uncertainRetries: 0, inDoubt: [], undelivered: [] };
+    await h.vistka.db.tx(async (manager) => {
+      await manager.query(
+        "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, created_at, updated_at) VALUES (?, ?, 0, 'sms', ?, 'sending', ?, ?)",
+        [attemptId, eventId, provider, now, now],
+      );
+      await manager.query("UPDATE jobs SET step = 'sms', state = ?, due_at = ? WHERE id = ?", [JSON.stringify(state), now, eventId]);
+    });
+    return state;
+  }
+
   it('keeps the Viber delivery timeout across a restart: the SMS still follows', async () => {
     const body = event({ phone_number: phone, code: '3131' });
     await h.push(body);
@@ -52,15 +66,7 @@ describe('a restart with jobs mid-cascade', () => {
     await h.vistka.worker.stop();
     const body = event({ phone_number: '+380674000014', expires_at: new Date(Date.now() + 1500).toISOString() });
     await h.push(body);
-    const now = Date.now();
-    const state = { providerIndex: 0, provider: 'turbosms', rounds: 0, startedAt: now, keys: { turbosms: 'k-14' }, reasons: [], attemptId: 'cut-short-14', uncertainRetries: 0, inDoubt: [], undelivered: [] };
-    await h.vistka.db.tx(async (manager) => {
-      await manager.query(
-        "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, created_at, updated_at) VALUES ('cut-short-14', ?, 0, 'sms', 'turbosms', 'sending', ?, ?)",
-        [body.id, now, now],
-      );
-      await manager.query("UPDATE jobs SET step = 'sms', state = ? WHERE id = ?", [JSON.stringify(state), body.id]);
-    });
+    await smsSendCutShort(body.id as string, 'turbosms', 0, 'cut-short-14');
     await sleep(1600);
     await h.restart();
     const view = await h.waitForStatus(body.id as string, 'expired');
@@ -75,15 +81,7 @@ describe('a restart with jobs mid-cascade', () => {
     await h.vistka.worker.stop();
     const body = event({ phone_number: '+380674000012', code: '4141' });
     await h.push(body);
-    const now = Date.now();
-    const state = { providerIndex: 1, provider: 'twilio', rounds: 0, startedAt: now, keys: { twilio: 'k-1' }, reasons: [], attemptId: 'cut-short', uncertainRetries: 0, inDoubt: [], undelivered: [] };
-    await h.vistka.db.tx(async (manager) => {
-      await manager.query(
-        "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, created_at, updated_at) VALUES ('cut-short', ?, 0, 'sms', 'twilio', 'sending', ?, ?)",
-        [body.id, now, now],
-      );
-      await manager.query("UPDATE jobs SET step = 'sms', state = ?, due_at = ? WHERE id = ?", [JSON.stringify(state), now, body.id]);
-    });
+    const state = await smsSendCutShort(body.id as string, 'twilio', 1, 'cut-short');
     await h.restart({ SMS_PROVIDER: 'turbosms' });
     const view = await h.waitForChannel(body.id as string, 'sms');
     expect(view.status).to.equal('sent');

@@ -111,7 +111,7 @@ export class Conversation {
       const contact = (message.contact ?? {}) as Record<string, unknown>;
       return this.claim(manager, sender, String(contact.phone_number ?? ''), language, t, now);
     }
-    if (type !== 'text') return reply(verified ? withMenu(t('bot:unsupported'), t) : askForPhone(t('bot:invite'), t));
+    if (type !== 'text') return reply(verified ? withMenu(t('bot:unsupported'), t, subscriber?.optedOut) : askForPhone(t('bot:invite'), t));
 
     const text = String(message.text ?? '').trim().slice(0, 1000);
     if (text.startsWith('/') && this.deps.staffCommands) {
@@ -120,7 +120,10 @@ export class Conversation {
     }
     const awaitingStop = message.tracking_data === 'confirm_stop';
     if (isButton(text, 'bot:stop_yes') || (awaitingStop && YES.test(text))) return reply(await this.stop(manager, subscriber, t, now));
-    if (isButton(text, 'bot:stop_no') || (awaitingStop && NO.test(text))) return reply(withMenu(t('bot:stop_kept'), t));
+    if (isButton(text, 'bot:stop_no') || (awaitingStop && NO.test(text))) {
+      // Nothing comes in Viber to a chat without a verified phone: saying it "keeps coming" would be false.
+      return reply(verified && subscriber ? withMenu(t('bot:stop_kept'), t, subscriber.optedOut) : askForPhone(t('bot:invite'), t));
+    }
     if (isButton(text, 'bot:resume')) return reply(await this.resume(manager, subscriber, t, now));
 
     const phone = extractPhone(text);
@@ -143,9 +146,9 @@ export class Conversation {
     if (intent === 'unsubscribe') {
       return reply(subscriber.optedOut ? textWithResume(t('bot:stopped'), t) : stopConfirmation(t));
     }
-    if (intent === 'help' || intent === 'unknown') return reply(withMenu(answerText(intent, [], now, t, language), t));
+    if (intent === 'help' || intent === 'unknown') return reply(withMenu(answerText(intent, [], now, t, language), t, subscriber.optedOut));
     const events = await recentEvents(manager, subscriber.phone as string, now, subscriber.dataSince);
-    return reply(withMenu(answerText(intent, events, now, t, language), t));
+    return reply(withMenu(answerText(intent, events, now, t, language), t, subscriber.optedOut));
   }
 
   private async claim(

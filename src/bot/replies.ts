@@ -25,9 +25,12 @@ export function askForPhone(text: string, t: TFunction): ViberMessage {
   return textMessage(text, sharePhoneKeyboard(t), SHARE_PHONE_API_VERSION);
 }
 
-/** A text with the bot's main menu. */
-export function withMenu(text: string, t: TFunction): ViberMessage {
-  return textMessage(text, mainKeyboard(t));
+/**
+ * A text with the bot's main menu. For a patient who turned Viber delivery off (`optedOut`) the menu
+ * offers to turn it back on, and the text says where their messages go meanwhile.
+ */
+export function withMenu(text: string, t: TFunction, optedOut = false): ViberMessage {
+  return optedOut ? textMessage(`${text}\n\n${t('bot:opted_out_note')}`, mainKeyboard(t, true)) : textMessage(text, mainKeyboard(t));
 }
 
 export function stopConfirmation(t: TFunction): ViberMessage {

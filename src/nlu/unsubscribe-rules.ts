@@ -124,6 +124,32 @@ const EN_SEND =
 /** English "do not", unless it is "why don't you…" or "if you don't…", which ask for the data. */
 const EN_DONT = "(?<!(?:why|if|you|u|they) )(?:don't|dont|do not|don t)";
 
+/** Words that may stand around a bare "enough" without changing it: thanks, "already", "please", "from me". */
+const AROUND_ENOUGH =
+  "(?:дякую|дякуємо|спасибі|спасибо|ну|все|всё|вже|уже|будь ласка|пожалуйста|пліз|please|pls|thanks|з мене|с меня|мені|мне|" +
+  'мене|меня|а|та|і|и|ok|ок|окей|так|да)';
+
+/**
+ * A whole message that is only "enough" / "stop it" / "turn it off", with at most such words around it:
+ * "досить", "дякую, досить", "перестаньте", "годі вже", "вимкніть", "enough". On its own "досить" means
+ * "enough"; inside a sentence it may mean "quite" ("досить довго чекаю код"), hence the whole message.
+ */
+const BARE_ENOUGH = new RegExp(
+  `^(?:${AROUND_ENOUGH} ){0,3}(?:досить|хватит|хватить|годі|вистачить|достатньо|довольно|перестань|перестаньте|` +
+    'перестати|припини|припиніть|припинити|прекрати|прекратите|прекратить|закінчити|закінчіть|закінчуйте|' +
+    'заканчивайте|кінчайте|вимкни|вимкніть|вимкнути|відключи|відключіть|відключити|отключи|отключите|отключить|' +
+    'выключи|выключите|выключить|зупиніть|зупини|остановите|останови|enough|(?:that s|thats|that is) enough)' +
+    `(?: ${AROUND_ENOUGH}){0,3}$`,
+);
+
+/** Words of wanting before "тільки смс" in a short message: "хочу", "можна", "надалі мені"… ("код прийшов" is not one). */
+const WANT_WORDS =
+  '(?:хочу|хочемо|можна|можно|мені|мне|нам|а|тепер|надалі|далі|дальше|давайте|краще|лучше|хай|нехай|пусть|прошу|ну|я|' +
+  'отримувати|получать|будь ласка|пожалуйста)';
+
+/** "Only by SMS": the patient wants the SMS and not Viber, which is what stopping Viber messages gives. */
+const SMS_ONLY = '(?:тільки|лише|лиш|только|виключно|исключительно) (?:по |через |в |у |на )?(?:смс|sms|есемес)[^ ]*';
+
 export interface UnsubscribeRule {
   /** Short name, shown in debugging output and tests. */
   readonly name: string;
@@ -144,6 +170,21 @@ export const UNSUBSCRIBE_RULES: readonly UnsubscribeRule[] = [
     name: 'unsubscribe-stem',
     pattern: new RegExp(`${W}(?:(?:в[іиы]д|от|ат|од)пи[сш]|unsubscrib)`),
     keyword: true,
+  },
+  // "досить", "дякую, досить", "перестаньте", "вимкніть", "enough": the whole message.
+  { name: 'bare-enough', pattern: BARE_ENOUGH },
+  // "хочу тільки смс", "можна тільки по смс?", "надсилайте лише смс", "тільки смс будь ласка".
+  {
+    name: 'sms-only',
+    pattern: new RegExp(
+      `^(?:${WANT_WORDS} ){0,3}${SMS_ONLY}(?: (?:будь ласка|пожалуйста|please|дякую|спасибо))?$|` +
+        `${W}(?:хочу|хочемо|хотів би|хотіла б|хотел бы|хотела бы|прошу|надсилайте|присилайте|присылайте|пишіть|пишите|шліть|давайте|краще|лучше) ${gap(2)}${SMS_ONLY}`,
+    ),
+  },
+  // "only sms please", "I only want SMS", "sms only", "just texts".
+  {
+    name: 'en-sms-only',
+    pattern: new RegExp(`${W}(?:only|just) (?:want |need )?(?:by |via |through |in )?(?:sms|texts?)(?= |$)|${W}(?:sms|texts?) only(?= |$)`),
   },
   // "не пишіть", "більше не надсилайте мені", "не турбуйте".
   { name: 'negated-send', pattern: new RegExp(`${W}не ${gap(2)}${SEND_IMPERATIVE}(?= |$)`) },

@@ -177,6 +177,13 @@ describe('subscribing by phone', () => {
     expect(view.attempts[0]).to.include({ channel: 'viber', status: 'sent', detail: 'the Viber user unsubscribed before a delivered receipt' });
   });
 
+  it('does not tell a chat without a phone that messages keep coming in Viber', async () => {
+    const user = 'unbound-no';
+    await h.say(user, 'Ні, залишити');
+    const reply = await h.botMessage(user, 1);
+    expect(reply.text).to.not.contain('надходитимуть у Viber');
+  });
+
   it('stops Viber delivery when the user asks and confirms, saying SMS will still come', async () => {
     const user = 'stop-10';
     const phone = '+380681000010';
@@ -192,9 +199,12 @@ describe('subscribing by phone', () => {
     const body = event({ phone_number: phone });
     await h.push(body);
     await h.waitForChannel(body.id as string, 'sms');
-    // A later question does not quietly switch Viber back on.
+    // A later question does not quietly switch Viber back on, and its menu offers to, not to stop again.
     await h.say(user, 'мої рецепти');
-    await h.botMessage(user, 5);
+    const answer = await h.botMessage(user, 5);
+    const buttons = answer.keyboard.Buttons.map((b: any) => b.ActionBody);
+    expect(buttons).to.include('Отримувати у Viber').and.not.include('Відписатися');
+    expect(answer.text).to.contain('надходять у SMS');
     const still = event({ phone_number: phone });
     await h.push(still);
     await h.waitForChannel(still.id as string, 'sms');

@@ -36,6 +36,10 @@ export const MUST_NOT_BE_STOP = [
   'хватит ли кода для аптеки',
   'чи не потрібен рецепт на антибіотики',
   'не нужен ли код для аптеки',
+  // "only by SMS" said of what happened, and "turn off" of something else.
+  'код прийшов тільки по смс',
+  'чому код приходить тільки по смс',
+  'вимкни світло',
 ];
 
 /** Stop requests that name only the data, verbatim from the QA probe of the running bot: each was answered with data. */
@@ -67,4 +71,19 @@ export const QA_DATA_STOPS = [
   'не треба мені сюди направлення слати',
   'не надо мне сюда коды присылать',
   'не потрібно мені направлення скидати',
+  // The third probe: a bare "enough" got the expiry list, "only SMS" the latest code.
+  'досить',
+  'досить!',
+  'дякую, досить',
+  'перестаньте',
+  'закінчити',
+  'годі вже',
+  'хватит',
+  'вимкніть',
+  'enough',
+  'хочу тільки смс',
+  'можна тільки по смс?',
+  'надсилайте лише смс',
+  'only sms please',
+  'I only want SMS',
 ];

@@ -47,8 +47,11 @@ export function menuButtons(t: TFunction): Array<{ action: string; text: string 
   ];
 }
 
-/** The keyboard under the chat: the questions of the bot plus the way to stop Viber delivery. */
-export function mainKeyboard(t: TFunction): ViberKeyboard {
+/**
+ * The keyboard under the chat: the questions of the bot plus the way to stop Viber delivery, or, for a
+ * patient who stopped it (`optedOut`), the way to turn it back on.
+ */
+export function mainKeyboard(t: TFunction, optedOut = false): ViberKeyboard {
   const buttons: ViberButton[] = menuButtons(t).map(({ action, text }) => ({
     Columns: 3,
     Rows: 1,
@@ -57,13 +60,8 @@ export function mainKeyboard(t: TFunction): ViberKeyboard {
     Text: escapeViberText(text),
     BgColor: BUTTON_BG,
   }));
-  buttons.push({
-    Columns: 6,
-    Rows: 1,
-    ActionType: 'reply',
-    ActionBody: t('viber:menu.stop'),
-    Text: escapeViberText(t('viber:menu.stop')),
-  });
+  const last = optedOut ? t('bot:resume') : t('viber:menu.stop');
+  buttons.push({ Columns: 6, Rows: 1, ActionType: 'reply', ActionBody: last, Text: escapeViberText(last) });
   return { Type: 'keyboard', DefaultHeight: false, Buttons: buttons };
 }
 

@@ -28,13 +28,17 @@ export interface PatientDocument {
 }
 
 /**
- * What eHealth sent to this phone in the last 90 days (and not before `since`, when the phone changed
- * hands), newest first. Only ever called for a verified owner.
+ * What eHealth sent to this phone in the last 90 days, and older documents still valid (a year-long
+ * prescription), never from before `since` (when the phone changed hands); newest first. Only ever
+ * called for a verified owner.
  */
 export async function recentEvents(manager: EntityManager, phone: string, now: number, since: number | null = null): Promise<EhealthEvent[]> {
   return manager.find(EhealthEvent, {
     select: { id: true, type: true, thirdPerson: true, patientId: true, patientName: true, number: true, code: true, expiresAt: true, details: true, createdAt: true },
-    where: { phone, createdAt: MoreThanOrEqual(Math.max(now - LOOKBACK_MS, since ?? 0)) },
+    where: [
+      { phone, createdAt: MoreThanOrEqual(Math.max(now - LOOKBACK_MS, since ?? 0)) },
+      { phone, createdAt: MoreThanOrEqual(since ?? 0), expiresAt: MoreThanOrEqual(now) },
+    ],
     order: { createdAt: 'DESC' },
     take: 500,
   });
@@ -77,8 +81,11 @@ export function documentsOf(events: EhealthEvent[], now: number): PatientDocumen
   return documents.sort((a, b) => Number(b.state === 'active') - Number(a.state === 'active') || b.createdAt - a.createdAt);
 }
 
-/** The answer to a data question, in the patient's language. Pure: the caller fetched the events. */
-export function answerText(intent: Intent, events: EhealthEvent[], now: number, t: TFunction, language: Language): string {
+/**
+ * The answer to a data question, in the patient's language. Pure: the caller fetched the events. The
+ * question's own words narrow a code question to the kind of code it names (see codeKindAskedFor).
+ */
+export function answerText(intent: Intent, events: EhealthEvent[], now: number, t: TFunction, language: Language, question = ''): string {
   const documents = documentsOf(events, now);
   switch (intent) {
     case 'prescriptions':
@@ -86,7 +93,7 @@ export function answerText(intent: Intent, events: EhealthEvent[], now: number, 
     case 'referrals':
       return listDocuments(documents.filter((d) => d.kind === 'referral'), 'referrals', now, t, language);
     case 'last_code':
-      return latestCode(events, documents, now, t, language);
+      return latestCode(events, documents, now, t, language, codeKindAskedFor(question));
     case 'expiry':
       return expiries(documents, now, t, language);
     case 'help':
@@ -141,12 +148,29 @@ function codeValidUntil(event: EhealthEvent): number | null {
   return event.type === 'verification' ? event.createdAt + VERIFICATION_CODE_LIFETIME_MS : null;
 }
 
-function latestCode(events: EhealthEvent[], documents: PatientDocument[], now: number, t: TFunction, language: Language): string {
+type CodeKind = 'verification' | 'medication_request' | 'service_request';
+
+/**
+ * Which code a question asks for, by its words: the pharmacy, a medicine or a prescription → the
+ * prescription's code; a referral or a test → the referral's; the doctor, a login or a confirmation →
+ * eHealth's authorisation code, which must not be handed out as "the code for the pharmacy". Null: any.
+ */
+export function codeKindAskedFor(question: string): CodeKind | null {
+  const text = question.toLocaleLowerCase('uk');
+  if (/аптек|апте[кч]|лік(и|ів|ами)|лекарств|препарат|медикамент|рецепт|ліки|pharm|prescri|medic|drug|insulin|інсулін|инсулин|apte|apty|re[ct]s?ept|liky|likiv|leka/.test(text)) {
+    return 'medication_request';
+  }
+  if (/направлен|скерув|аналіз|анализ|обстеж|referr|узд|мрт|napravl|skeruv/.test(text)) return 'service_request';
+  if (/лікар|лікаря|врач|доктор|сімейн|декларац|авториз|підтвердж|подтвержд|вход|вхід|doctor|login|verif|likar|vrach/.test(text)) return 'verification';
+  return null;
+}
+
+function latestCode(events: EhealthEvent[], documents: PatientDocument[], now: number, t: TFunction, language: Language, kind: CodeKind | null = null): string {
   const ended = new Set(documents.filter((d) => d.state === 'rejected' || d.state === 'cancelled').map((d) => d.number));
   const event = events.find(
     (e) =>
       e.code &&
-      (e.type === 'verification' || e.type === 'medication_request' || e.type === 'service_request') &&
+      (kind === null ? e.type === 'verification' || e.type === 'medication_request' || e.type === 'service_request' : e.type === kind) &&
       (codeValidUntil(e) ?? Infinity) > now &&
       !(e.number && ended.has(e.number)),
   );

@@ -148,7 +148,7 @@ export class Conversation {
     }
     if (intent === 'help' || intent === 'unknown') return reply(withMenu(answerText(intent, [], now, t, language), t, subscriber.optedOut));
     const events = await recentEvents(manager, subscriber.phone as string, now, subscriber.dataSince);
-    return reply(withMenu(answerText(intent, events, now, t, language), t, subscriber.optedOut));
+    return reply(withMenu(answerText(intent, events, now, t, language, text), t, subscriber.optedOut));
   }
 
   private async claim(

@@ -45,7 +45,19 @@ export function formatDayMonth(epochMs: number, language: Language = 'uk'): stri
   return dateFormat(language, KYIV, { day: 'numeric', month: 'long' }).format(new Date(epochMs));
 }
 
-/** Whole days left until `epochMs`, counting a part of a day as a day; 0 once it has passed. */
+/**
+ * Days left until `epochMs` as a patient counts them on a calendar: from today in Kyiv to the date the
+ * validity is shown with (formatValidUntil). 0 on the last day, and once it has passed.
+ */
 export function daysLeft(epochMs: number, now: number): number {
-  return Math.max(0, Math.ceil((epochMs - now) / 86_400_000));
+  const end = new Date(epochMs);
+  const endDay = isEndOfUtcDay(end) ? Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate()) : kyivDay(epochMs);
+  return Math.max(0, Math.round((endDay - kyivDay(now)) / 86_400_000));
+}
+
+/** Midnight UTC of the calendar day `epochMs` falls on in Kyiv: comparable day numbers. */
+function kyivDay(epochMs: number): number {
+  const parts = dateFormat('en', KYIV, { year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(new Date(epochMs));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(part('year'), part('month') - 1, part('day'));
 }

@@ -41,7 +41,7 @@ describe('answers', () => {
     ];
     const text = answerText('prescriptions', events, NOW, t, 'uk');
     expect(text.indexOf('AAA2')).to.be.below(text.indexOf('AAA1'));
-    expect(text).to.contain('код 2222').and.contain('21 грудня 2026').and.contain('Метформін, 500 мг').and.contain('ще 26 днів');
+    expect(text).to.contain('код 2222').and.contain('21 грудня 2026').and.contain('Метформін, 500 мг').and.contain('ще 25 днів');
     expect(text).to.contain('термін минув');
     expect(text).to.not.contain('1111');
   });
@@ -76,11 +76,34 @@ describe('answers', () => {
     expect(text).to.contain('7777').and.contain('Направлення № 1234-5678-9012-3456').and.contain('ендокринолога').and.contain('ще 10 днів');
   });
 
+  it('answers «код для аптеки» with the prescription\'s code, not a newer authorisation code for the doctor', () => {
+    const events = [
+      stored({ type: 'verification', number: null, code: '4411', expiresAt: null, createdAt: NOW - 60_000 }),
+      stored({ type: 'service_request', number: '1234-5678-9012-3456', code: '7722', createdAt: NOW - 2000 }),
+      stored({ code: '1233', createdAt: NOW - DAY }),
+    ];
+    const answer = (question: string) => answerText('last_code', events, NOW, t, 'uk', question);
+    for (const question of ['код для аптеки', 'kod dlia apteky', 'код на інсулін', 'код до рецепта']) {
+      expect(answer(question), question).to.contain('1233').and.not.contain('4411');
+    }
+    expect(answer('код для направлення на аналіз')).to.contain('7722');
+    expect(answer('код для лікаря')).to.contain('4411');
+    // Asked without saying which: the newest.
+    expect(answer('який останній код?')).to.contain('4411');
+  });
+
   it('does not offer an authorisation code without expires_at after its 15 minutes', () => {
     const old = stored({ type: 'verification', number: null, code: '4499', expiresAt: null, createdAt: NOW - 16 * 60_000 });
     expect(answerText('last_code', [old], NOW, t, 'uk')).not.to.contain('4499');
     const fresh = stored({ type: 'verification', number: null, code: '4499', expiresAt: null, createdAt: NOW - 5 * 60_000 });
     expect(answerText('last_code', [fresh], NOW, t, 'uk')).to.contain('4499');
+  });
+
+  it('counts days left on the calendar: none on the last day, 34 from 26 November to 30 December', () => {
+    const lateToday = stored({ number: '0000-AAAA-AAAA-AAA7', code: '7070', expiresAt: Date.parse('2026-11-26T21:00:00Z') });
+    expect(answerText('prescriptions', [lateToday], NOW, t, 'uk')).to.contain('сьогодні останній день');
+    const december = stored({ number: '0000-AAAA-AAAA-AAA8', code: '8080', expiresAt: Date.parse('2026-12-30T23:59:59Z') });
+    expect(answerText('prescriptions', [december], NOW, t, 'uk')).to.contain('ще 34 дні');
   });
 
   it('lists expiries soonest first with the days left', () => {
@@ -126,6 +149,17 @@ describe('patients asking the bot', () => {
     expect(answer.text).to.contain('0000-243P-1X53-EH38').and.contain('4455').and.contain('Інсулін');
     expect(answer.text).to.not.contain('9999');
     expect(answer.keyboard.Buttons.length).to.be.at.least(4);
+  });
+
+  it('lists a document older than 90 days while it is still valid', async () => {
+    const now = Date.now();
+    await h.vistka.db.source.query(
+      `INSERT INTO events (id, type, phone, third_person, number, code, expires_at, fingerprint, status, channel, round, created_at, updated_at)
+       VALUES ('old-but-valid', 'medication_request', ?, 0, '0000-0000-0000-0123', '3210', ?, 'f', 'sent', 'sms', 0, ?, ?)`,
+      [phone, now + 60 * 24 * 3600_000, now - 200 * 24 * 3600_000, now - 200 * 24 * 3600_000],
+    );
+    expect((await ask('мої рецепти')).text).to.contain('0000-0000-0000-0123').and.contain('3210');
+    expect((await ask('до якого числа діють рецепти')).text).to.contain('0000-0000-0000-0123');
   });
 
   it('answers referrals, the latest code and validity', async () => {

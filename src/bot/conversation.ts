@@ -134,6 +134,8 @@ export class Conversation {
       return this.checkCode(manager, sender.id, typedCode, t, now);
     }
     if (phone) return this.claim(manager, sender, phone, language, t, now);
+    // A number, but not a Ukrainian mobile one (+7…, one digit short): say so rather than invite again.
+    if (looksLikePhoneNumber(text)) return reply(askForPhone(t('bot:not_a_phone'), t));
     if (/^\d{6}$/.test(text.replace(/[\s-]/g, ''))) return reply(askForPhone(t('bot:no_pending_code'), t));
 
     // A tapped button (in any language) says what it asks for; typed words go to the classifier.
@@ -255,7 +257,9 @@ export function buttonIntent(text: string): Intent | null {
  * trunk form 8 0XX… and with any dash.
  */
 export function extractPhone(text: string): string | null {
-  for (const candidate of text.replace(/[\u2010-\u2015\u2212]/g, '-').match(/\+?\d[\d\s\u00a0().-]{8,18}\d/g) ?? []) {
+  // The international habit of a trunk zero in brackets: "+380 (0)67…", "+38 (0)67…".
+  const unbracketed = text.replace(/(\+?380)\s*\(0\)\s*/g, '$1').replace(/(\+?38)\s*\(0\)\s*/g, '$10');
+  for (const candidate of unbracketed.replace(/[\u2010-\u2015\u2212]/g, '-').match(/\+?\d[\d\s\u00a0().-]{8,18}\d/g) ?? []) {
     const digits = candidate.replace(/\D/g, '');
     const phone = normalizePhone(candidate) ?? (/^80\d{9}$/.test(digits) ? normalizePhone(digits.slice(1)) : null);
     if (phone) return phone;
@@ -263,12 +267,23 @@ export function extractPhone(text: string): string | null {
   return null;
 }
 
+/** A message that is only a phone number of some kind: 9 to 15 digits with the usual separators. */
+function looksLikePhoneNumber(text: string): boolean {
+  const digits = text.replace(/\D/g, '').length;
+  return /^\+?[\d\s\u00a0().-]+$/.test(text.trim()) && digits >= 9 && digits <= 15;
+}
+
 /**
  * The digits of a short message that is a code ("123456", "код: 123 456", "мій код 123456."):
  * 4 to 8 digits in all, with at most a few words around them; null otherwise.
  */
 export function extractCode(text: string): string | null {
-  if (text.length > 40) return null;
+  // The whole SMS pasted back ("Код для підключення Viber-бота eHealth: 123456. Нікому не повідомляйте"):
+  // one run of six digits in it, and no other digit.
+  if (text.length > 40) {
+    const pasted = /^\D*(\d{6})\D*$/.exec(text);
+    return pasted && /(?:код|code|eHealth)/i.test(text) ? pasted[1] : null;
+  }
   const digits = text.replace(/\D/g, '');
   if (digits.length < 4 || digits.length > 8) return null;
   const words = text.replace(/[\d\s\p{P}]+/gu, ' ').trim();

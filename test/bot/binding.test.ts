@@ -63,6 +63,17 @@ describe('subscribing by phone', () => {
     expect(answer.text).to.contain('вимикати нічого').and.contain('SMS');
   });
 
+  it('says a foreign or broken number is not a Ukrainian mobile one, reads "+380 (0)67…", and takes the whole SMS pasted back', async () => {
+    const user = 'bind-forms-2';
+    await h.say(user, '+7 916 123 45 67');
+    expect((await h.botMessage(user, 1)).text).to.contain('не схоже на український мобільний номер');
+    await h.say(user, '+380 (0)68 100 00 96');
+    const sms = await waitFor('claim sms', () => h.turbo.to('+380681000096')[0]);
+    await h.botMessage(user, 2);
+    await h.say(user, sms.text);
+    expect((await h.botMessage(user, 3)).text).to.contain('підключено');
+  });
+
   it('accepts a typed number in the usual Ukrainian forms', async () => {
     await h.say('bind-2', 'мій номер 068 100-00-02');
     await waitFor('claim sms', () => h.turbo.to('+380681000002')[0]);

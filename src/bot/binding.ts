@@ -58,8 +58,10 @@ export async function startClaim(
     return { kind: 'already_bound', phone };
   }
   const since = now - CLAIM_RULES.dayMs;
-  const forPhone = await manager.find(PhoneClaim, { where: { phone, createdAt: MoreThan(since) }, order: { createdAt: 'ASC' } });
-  const forUser = await manager.find(PhoneClaim, { where: { viberId, createdAt: MoreThan(since) }, order: { createdAt: 'ASC' } });
+  // A claim whose SMS could not be sent gave nobody a code: it does not hold the patient back.
+  const sent = Not('unsent' as const);
+  const forPhone = await manager.find(PhoneClaim, { where: { phone, status: sent, createdAt: MoreThan(since) }, order: { createdAt: 'ASC' } });
+  const forUser = await manager.find(PhoneClaim, { where: { viberId, status: sent, createdAt: MoreThan(since) }, order: { createdAt: 'ASC' } });
   const latest = Math.max(forPhone.at(-1)?.createdAt ?? 0, forUser.at(-1)?.createdAt ?? 0);
   if (latest + CLAIM_RULES.minIntervalMs > now) return { kind: 'too_soon', retryAt: latest + CLAIM_RULES.minIntervalMs };
   if (forPhone.length >= CLAIM_RULES.perPhonePerDay) {

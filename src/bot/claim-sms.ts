@@ -55,7 +55,7 @@ export function claimSmsHandler(deps: ClaimSmsDeps) {
         await deps.queue.advance(manager, job.id, { step: 'claim_sms', dueAt: retryAt, state: { ...job.state, rounds } });
         return;
       }
-      await manager.update(PhoneClaim, { id: claimId }, { status: 'dead' });
+      await manager.update(PhoneClaim, { id: claimId }, { status: 'unsent' });
       await deps.queue.finish(manager, job.id);
       const t = translator(languageFor(language));
       await queueNotices(manager, [{ to: viberId, message: askForPhone(t('bot:sms_failed', { phone: displayPhone(phone) }), t) }], deps.now());

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from './columns';
 
-export type ClaimStatus = 'pending' | 'verified' | 'dead';
+/** `unsent`: its SMS could not be sent; it does not count towards the limits (the patient never got a code). */
+export type ClaimStatus = 'pending' | 'verified' | 'dead' | 'unsent';
 
 /**
  * A Viber user's claim to own a phone, proven by a 6-digit code sent to that phone by SMS.

@@ -74,6 +74,22 @@ describe('subscribing by phone', () => {
     expect((await h.botMessage(user, 3)).text).to.contain('підключено');
   });
 
+  it('lets the patient try again at once when the code SMS could not be sent, as no code reached anyone', async () => {
+    const user = 'bind-unsent';
+    h.turbo.behaviour = (to) => (to.endsWith('681000095') ? { code: 404, status: 'NOT_ALLOWED_NUMBER_STOPLIST' } : 'ok');
+    try {
+      await h.say(user, '068 100 00 95');
+      await h.botMessage(user, 1);
+      const failed = await h.botMessage(user, 2);
+      expect(failed.text).to.contain('Не вдалося надіслати SMS');
+    } finally {
+      h.turbo.behaviour = () => 'ok';
+    }
+    // Within the minute: not "too soon", the SMS goes.
+    await h.say(user, '068 100 00 95');
+    await waitFor('claim sms', () => h.turbo.to('+380681000095')[0]);
+  });
+
   it('accepts a typed number in the usual Ukrainian forms', async () => {
     await h.say('bind-2', 'мій номер 068 100-00-02');
     await waitFor('claim sms', () => h.turbo.to('+380681000002')[0]);

@@ -153,10 +153,10 @@ describe('patients asking the bot', () => {
 
   it('lists a document older than 90 days while it is still valid', async () => {
     const now = Date.now();
-    await h.vistka.db.source.query(
+    await h.sql(
       `INSERT INTO events (id, type, phone, third_person, number, code, expires_at, fingerprint, status, channel, round, created_at, updated_at)
-       VALUES ('old-but-valid', 'medication_request', ?, 0, '0000-0000-0000-0123', '3210', ?, 'f', 'sent', 'sms', 0, ?, ?)`,
-      [phone, now + 60 * 24 * 3600_000, now - 200 * 24 * 3600_000, now - 200 * 24 * 3600_000],
+       VALUES ('old-but-valid', 'medication_request', ?, ?, '0000-0000-0000-0123', '3210', ?, 'f', 'sent', 'sms', 0, ?, ?)`,
+      [phone, false, now + 60 * 24 * 3600_000, now - 200 * 24 * 3600_000, now - 200 * 24 * 3600_000],
     );
     expect((await ask('мої рецепти')).text).to.contain('0000-0000-0000-0123').and.contain('3210');
     expect((await ask('до якого числа діють рецепти')).text).to.contain('0000-0000-0000-0123');
@@ -217,9 +217,9 @@ describe('patients asking the bot', () => {
     // Someone had proved this phone before (bound as the database keeps it: one claim a minute per phone).
     const taken = '+380675000077';
     const now = Date.now();
-    await h.vistka.db.source.query(
+    await h.sql(
       'INSERT INTO viber_subscribers (viber_id, phone, verified_at, active, opted_out, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ['previous-owner', taken, now - 3600_000, 1, 0, now - 3600_000, now - 3600_000],
+      ['previous-owner', taken, now - 3600_000, true, false, now - 3600_000, now - 3600_000],
     );
     await h.push(event({ phone_number: taken, number: '0000-243P-1X53-EH77', code: '7171' }));
     await waitFor('the card to the previous owner', () => h.viber.to('previous-owner').find((m) => JSON.stringify(m.body).includes('7171')));

@@ -314,8 +314,8 @@ describe('the cascade', () => {
       await h.push(body);
       const view = await h.waitForStatus(body.id as string, 'failed');
       expect(view.reason).to.contain("The 'To' number +380*******12 is not a valid phone number");
-      const details = await h.vistka.db.source.query('SELECT detail FROM delivery_attempts WHERE event_id = ?', [body.id]);
-      expect(details.map((row: { detail: string | null }) => row.detail).join(' ')).to.contain('+380*******12').and.not.contain('673000012');
+      const details = (await h.sql('SELECT detail FROM delivery_attempts WHERE event_id = ?', [body.id])) as Array<{ detail: string | null }>;
+      expect(details.map((row) => row.detail).join(' ')).to.contain('+380*******12').and.not.contain('673000012');
       expect(JSON.stringify(view)).to.not.contain('673000012');
     });
 

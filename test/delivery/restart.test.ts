@@ -18,13 +18,11 @@ describe('a restart with jobs mid-cascade', () => {
   async function smsSendCutShort(eventId: string, provider: string, providerIndex: number, attemptId: string) {
     const now = Date.now();
     const state = { providerIndex, provider, rounds: 0, startedAt: now, keys: { [provider]: `key-${attemptId}` }, reasons: [], attemptId, uncertainRetries: 0, inDoubt: [], undelivered: [] };
-    await h.vistka.db.tx(async (manager) => {
-      await manager.query(
-        "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, created_at, updated_at) VALUES (?, ?, 0, 'sms', ?, 'sending', ?, ?)",
-        [attemptId, eventId, provider, now, now],
-      );
-      await manager.query("UPDATE jobs SET step = 'sms', state = ?, due_at = ? WHERE id = ?", [JSON.stringify(state), now, eventId]);
-    });
+    await h.sql(
+      "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, created_at, updated_at) VALUES (?, ?, 0, 'sms', ?, 'sending', ?, ?)",
+      [attemptId, eventId, provider, now, now],
+    );
+    await h.sql("UPDATE jobs SET step = 'sms', state = ?, due_at = ? WHERE id = ?", [JSON.stringify(state), now, eventId]);
     return state;
   }
 
@@ -44,13 +42,11 @@ describe('a restart with jobs mid-cascade', () => {
     const body = event({ phone_number: phone, code: '5252' });
     await h.push(body);
     const now = Date.now();
-    await h.vistka.db.tx(async (manager) => {
-      await manager.query(
-        "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, recipient_id, created_at, updated_at) VALUES ('viber-cut-short', ?, 0, 'viber', 'viber', 'sending', ?, ?, ?)",
-        [body.id, user, now, now],
-      );
-      await manager.query('UPDATE jobs SET state = ? WHERE id = ?', [JSON.stringify({ attemptId: 'viber-cut-short', viberInFlight: true }), body.id]);
-    });
+    await h.sql(
+      "INSERT INTO delivery_attempts (id, event_id, round, channel, provider, status, recipient_id, created_at, updated_at) VALUES ('viber-cut-short', ?, 0, 'viber', 'viber', 'sending', ?, ?, ?)",
+      [body.id, user, now, now],
+    );
+    await h.sql('UPDATE jobs SET state = ? WHERE id = ?', [JSON.stringify({ attemptId: 'viber-cut-short', viberInFlight: true }), body.id]);
     const cardsBefore = h.viber.to(user).length;
     await h.restart();
     const view = await h.waitForChannel(body.id as string, 'sms');
@@ -97,7 +93,7 @@ describe('a restart with jobs mid-cascade', () => {
     const second = event({ phone_number: '+380674000013' });
     await h.push(second);
     const again = { ...state, providerIndex: 0, provider: 'turbosms', keys: { turbosms: 'kept-key-13' }, attemptId: undefined };
-    await h.vistka.db.tx((manager) => manager.query("UPDATE jobs SET step = 'sms', state = ? WHERE id = ?", [JSON.stringify(again), second.id]));
+    await h.sql("UPDATE jobs SET step = 'sms', state = ? WHERE id = ?", [JSON.stringify(again), second.id]);
     await h.restart({ SMS_PROVIDER: 'twilio,turbosms' });
     const secondView = await h.waitForChannel(second.id as string, 'sms');
     expect(secondView.attempts.map((a: any) => a.provider)).to.deep.equal(['turbosms']);

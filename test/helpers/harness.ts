@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config';
+import { execute, select } from '../../src/db/sql';
 import { signEhealthPayload } from '../../src/ehealth/signature';
 import { PhoneClaim } from '../../src/entities/PhoneClaim';
 import { createLogger } from '../../src/logger';
@@ -118,6 +119,16 @@ export class Harness {
     await Promise.all([this.viber.stop(), this.turbo.stop(), this.twilio.stop()]);
     await this.database?.drop();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Runs plain SQL with `?` placeholders on either database, in a transaction of its own: rows for a
+   * SELECT, else the count of rows changed. Booleans are written as each database takes them.
+   */
+  async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[] | number> {
+    const postgres = this.vistka.db.dialect === 'postgres';
+    const values = params.map((value) => (typeof value === 'boolean' && !postgres ? Number(value) : value));
+    return this.vistka.db.tx((manager): Promise<T[] | number> => (/^\s*select/i.test(text) ? select<T>(manager, text, values) : execute(manager, text, values)));
   }
 
   async http(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {

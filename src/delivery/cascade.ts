@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { factsOf } from '../messages/facts';
 import { smsText } from '../messages/sms-text';
 import { type DeliveryMetrics, noMetrics } from '../metrics';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { maskPhone } from '../privacy';
 import { type ClaimedJob, type JobQueue, type JobState } from './jobs';
 import type { ViberDelivery } from './ports';
@@ -31,6 +32,9 @@ export const VIBER_TRIES = 3;
  * Only ingest, which answers 202, waits for the disk (see Database.tx).
  */
 const BOOKKEEPING = { survivePowerLoss: false } as const;
+
+/** How long the outcome of a send is kept trying to be written while the database cannot take it. */
+const OUTCOME_WRITE_WINDOW_MS = 10 * 60_000;
 
 /** SMS retries stop here even for a code that never expires. */
 export const SMS_RETRY_WINDOW_MS = 24 * 3600_000;
@@ -203,7 +207,7 @@ export class Cascade {
     this.metrics.sendLatency('viber', 'viber', (performance.now() - startedAt) / 1000);
     this.metrics.delivery('viber', 'viber', outcome.kind);
 
-    const next = await this.db.tx(async (manager): Promise<'wait' | 'retry' | { sms: ReadySms | null }> => {
+    const next = await this.writeOutcome(() => this.db.tx(async (manager): Promise<'wait' | 'retry' | { sms: ReadySms | null }> => {
       const now = this.now();
       if (outcome.kind === 'sent') {
         await updateAttempt(manager, attemptId, { status: 'sent', detail: null, externalId: outcome.messageToken, at: now });
@@ -229,7 +233,7 @@ export class Cascade {
       }
       await this.setStatus(manager, event, 'sending', 'viber', `${outcome.reason}; sending SMS`);
       return { sms: await this.readySms(manager, job, event, readSmsState({}, now)) };
-    }, BOOKKEEPING);
+    }, BOOKKEEPING), event);
     this.options.logger.info(
       { event: event.id, channel: 'viber', outcome: outcome.kind, to: maskPhone(event.phone) },
       'viber send',
@@ -338,7 +342,7 @@ export class Cascade {
         'sms send',
       );
 
-      const next = await this.db.tx(async (manager): Promise<'done' | 'next'> => {
+      const next = await this.writeOutcome(() => this.db.tx(async (manager): Promise<'done' | 'next'> => {
         const now = this.now();
         // The next try, whatever it is, gets an attempt row of its own.
         delete state.attemptId;
@@ -402,7 +406,7 @@ export class Cascade {
         await this.queue.advance(manager, job.id, { step: 'sms', dueAt: retryAt, state });
         this.metrics.fallback('sms_retry_later');
         return 'done';
-      }, BOOKKEEPING);
+      }, BOOKKEEPING), state, event);
       if (next === 'done') return;
     }
   }
@@ -501,6 +505,30 @@ export class Cascade {
       return null;
     }
     return event;
+  }
+
+  /**
+   * Writes what became of a send that went out. Should the database not take it (hung, restarting,
+   * locked), the step must not fail: run again, it would send the message a second time (Twilio knows
+   * no idempotency key). So the write is tried again, with backoff, for up to OUTCOME_WRITE_WINDOW_MS;
+   * the objects the write changes as it goes (the event, the SMS state) are put back before each try.
+   */
+  private async writeOutcome<T>(write: () => Promise<T>, ...changed: object[]): Promise<T> {
+    const before = changed.map((object) => structuredClone({ ...object }));
+    const deadline = performance.now() + OUTCOME_WRITE_WINDOW_MS;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || performance.now() + delay > deadline) throw error;
+        this.options.logger.warn({ err: error, retryInMs: delay }, 'could not write the outcome of a send; trying again');
+        changed.forEach((object, i) => {
+          for (const key of Object.keys(object)) delete (object as Record<string, unknown>)[key];
+          Object.assign(object, structuredClone(before[i]));
+        });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   private async setStatus(

@@ -180,6 +180,9 @@ export class Worker {
   }
 
   private run(job: ClaimedJob): void {
+    // Its lease ran out while the step still runs here (the database hung): the step carries on, and a
+    // second run beside it would send the message again.
+    if ([...this.inFlight.values()].includes(job.id)) return;
     const task = this.handle(job).finally(() => {
       this.inFlight.delete(task);
       this.wake();

@@ -7,6 +7,7 @@ import { createApp } from '../../src/app';
 import { isDatabaseUnavailable } from '../../src/db/unavailable';
 import { createLogger } from '../../src/logger';
 import BetterSqlite3 from 'better-sqlite3';
+import { sleep, waitFor } from '../fakes/http';
 import { onPostgres } from '../helpers/databases';
 import { event, Harness } from '../helpers/harness';
 
@@ -84,5 +85,36 @@ describe('a SQLite file another process keeps locked', () => {
     }
     // Nothing half-written: the same push now goes in as new.
     expect((await h.push(body)).status).to.equal(202);
+  });
+});
+
+describe('the outcome of a send while the database cannot take it', function () {
+  this.timeout(30_000);
+  let h: Harness;
+  before(async function () {
+    if (onPostgres) this.skip();
+    h = await new Harness({ VIBER_AUTH_TOKEN: '', SMS_PROVIDER: 'twilio', SMS_REPORT_POLL_S: '0' }).start();
+  });
+  after(() => h?.stop());
+
+  it('is written once the database is back, and the SMS is not sent again', async () => {
+    // Twilio takes the SMS at once and answers 1.5 s later; meanwhile another process locks the file for 3 s.
+    h.twilio.replyDelayMs = 1500;
+    const body = event({ phone_number: '+380676100002' });
+    await h.push(body);
+    await waitFor('the SMS at Twilio', () => h.twilio.to('+380676100002')[0]);
+    const other = new BetterSqlite3(h.database.url.replace(/^sqlite:/, ''), { timeout: 0 });
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      other.exec("INSERT INTO viber_callbacks (key, at) VALUES ('held-while-sending', 1)");
+      await sleep(3000);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    await h.waitForStatus(body.id as string, 'sent');
+    await sleep(6000);
+    expect(h.twilio.to('+380676100002')).to.have.length(1);
+    expect((await h.status(body.id as string)).json.attempts.map((a: any) => a.status)).to.deep.equal(['sent']);
   });
 });

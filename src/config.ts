@@ -71,7 +71,8 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken: text(env, 'ADMIN_TOKEN'),
     trustProxy: yesNo(env, 'TRUST_PROXY', false),
     retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 36500),
-    jobLeaseS: positiveNumber(env, 'JOB_LEASE_S', 30, 3600),
+    // At least a second: a lease shorter than one step's bookkeeping runs out under it (0.05 sent every SMS twice).
+    jobLeaseS: atLeast(env, 'JOB_LEASE_S', positiveNumber(env, 'JOB_LEASE_S', 30, 3600), 1),
     viber: {
       authToken: text(env, 'VIBER_AUTH_TOKEN'),
       botName: maxLength(env, 'VIBER_BOT_NAME', 28) ?? 'eHealth',
@@ -122,6 +123,11 @@ function positiveNumber(env: Env, name: string, fallback: number, max: number): 
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0) || value > max) fail(name, raw, `a number of seconds greater than 0, at most ${max}`);
+  return value;
+}
+
+function atLeast(env: Env, name: string, value: number, min: number): number {
+  if (value < min) fail(name, env[name] ?? '', `a number of seconds from ${min} to 3600`);
   return value;
 }
 

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       [{ VIBER_DELIVERY_TIMEOUT_S: '99999999999999999999' }, 'VIBER_DELIVERY_TIMEOUT_S'],
       [{ VIBER_DELIVERY_TIMEOUT_S: '3601' }, 'VIBER_DELIVERY_TIMEOUT_S'],
       [{ JOB_LEASE_S: '86400' }, 'JOB_LEASE_S'],
+      [{ JOB_LEASE_S: '0.05' }, 'JOB_LEASE_S'],
       [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     ];
     for (const [env, name] of cases) {

@@ -7,12 +7,14 @@ export function healthRoutes(db: Database, workerRunning: () => boolean): Router
   router.get('/healthz', async (ctx) => {
     const database = await db.isUsable();
     ctx.status = database ? 200 : 503;
+    if (!database) ctx.set('retry-after', '5');
     ctx.body = { status: database ? 'ok' : 'unavailable', database: database ? 'ok' : 'unavailable' };
   });
   router.get('/readyz', async (ctx) => {
     const database = await db.isUsable();
     const worker = workerRunning();
     ctx.status = database && worker ? 200 : 503;
+    if (ctx.status === 503) ctx.set('retry-after', '5');
     ctx.body = { status: database && worker ? 'ready' : 'not_ready', database: database ? 'ok' : 'unavailable', worker: worker ? 'running' : 'stopped' };
   });
   return router;

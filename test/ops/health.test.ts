@@ -29,6 +29,7 @@ describe('GET /healthz and /readyz', () => {
     const ready = await h.http('GET', '/readyz');
     expect(ready.status).to.equal(503);
     expect(ready.json.database).to.equal('unavailable');
-    expect((await h.http('GET', '/healthz')).status).to.equal(503);
+    const health = await h.http('GET', '/healthz');
+    expect([health.status, health.headers['retry-after'], ready.headers['retry-after']]).to.deep.equal([503, '5', '5']);
   });
 });

@@ -72,7 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: yesNo(env, 'TRUST_PROXY', false),
     retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 36500),
     // At least a second: a lease shorter than one step's bookkeeping runs out under it (0.05 sent every SMS twice).
-    jobLeaseS: atLeast(env, 'JOB_LEASE_S', positiveNumber(env, 'JOB_LEASE_S', 30, 3600), 1),
+    jobLeaseS: positiveNumber(env, 'JOB_LEASE_S', 30, 3600, 1),
     viber: {
       authToken: text(env, 'VIBER_AUTH_TOKEN'),
       botName: maxLength(env, 'VIBER_BOT_NAME', 28) ?? 'eHealth',
@@ -118,16 +118,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function positiveNumber(env: Env, name: string, fallback: number, max: number): number {
+/** Seconds above 0 (or from `min`, when given), at most `max`. */
+function positiveNumber(env: Env, name: string, fallback: number, max: number, min?: number): number {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0) || value > max) fail(name, raw, `a number of seconds greater than 0, at most ${max}`);
-  return value;
-}
-
-function atLeast(env: Env, name: string, value: number, min: number): number {
-  if (value < min) fail(name, env[name] ?? '', `a number of seconds from ${min} to 3600`);
+  const inRange = min === undefined ? value > 0 : value >= min;
+  const range = min === undefined ? `greater than 0, at most ${max}` : `from ${min} to ${max}`;
+  if (!/^\d+(\.\d+)?$/.test(raw) || !inRange || value > max) fail(name, raw, `a number of seconds ${range}`);
   return value;
 }
 

@@ -157,7 +157,7 @@ type CodeKind = 'verification' | 'medication_request' | 'service_request';
  */
 export function codeKindAskedFor(question: string): CodeKind | null {
   const text = question.toLocaleLowerCase('uk');
-  if (/аптек|апте[кч]|лік(и|ів|ами)|лекарств|препарат|медикамент|рецепт|ліки|pharm|prescri|medic|drug|insulin|інсулін|инсулин|apte|apty|re[ct]s?ept|liky|likiv|leka/.test(text)) {
+  if (/апте[кч]|лік(и|ів|ами)|лекарств|препарат|медикамент|рецепт|pharm|prescri|medic|drug|insulin|інсулін|инсулин|apte|apty|re[ct]s?ept|liky|likiv|leka/.test(text)) {
     return 'medication_request';
   }
   if (/направлен|скерув|аналіз|анализ|обстеж|referr|узд|мрт|napravl|skeruv/.test(text)) return 'service_request';

@@ -9,6 +9,8 @@ import type { DataSource } from 'typeorm';
 export interface DeliveryMetrics {
   /** A push was answered: `accepted` (202), `duplicate` (200) or `conflict` (409). */
   pushReceived(type: string, outcome: 'accepted' | 'duplicate' | 'conflict'): void;
+  /** A push was refused before it reached the outbox: its HTTP status and error code (401 invalid_signature…). */
+  pushRefused(status: number, code: string): void;
   /** One group commit of pushes: how many and how long it took. */
   ingestCommit(events: number, seconds: number): void;
   /** An event entered `status` (queued, sending, sent, delivered, seen, failed, expired, print_required). */
@@ -50,6 +52,7 @@ const noop = () => undefined;
 /** Metrics that go nowhere: for tools and tests that do not scrape. */
 export const noMetrics: DeliveryMetrics = {
   pushReceived: noop,
+  pushRefused: noop,
   ingestCommit: noop,
   eventStatus: noop,
   delivery: noop,
@@ -85,6 +88,7 @@ export class PrometheusMetrics implements DeliveryMetrics {
   /** Its own registry, so two servers in one process (tests) never share a counter. */
   readonly registry = new Registry();
   private readonly pushes: Counter<'type' | 'outcome'>;
+  private readonly refused: Counter<'status' | 'code'>;
   private readonly commits: Histogram<never>;
   private readonly committed: Counter<never>;
   private readonly statuses: Counter<'type' | 'status'>;
@@ -101,6 +105,12 @@ export class PrometheusMetrics implements DeliveryMetrics {
       name: 'vistka_pushes_total',
       help: 'eHealth pushes answered, by event type and outcome (accepted, duplicate, conflict)',
       labelNames: ['type', 'outcome'],
+      registers,
+    });
+    this.refused = new Counter({
+      name: 'vistka_pushes_refused_total',
+      help: 'eHealth pushes refused before reaching the outbox, by HTTP status and error code',
+      labelNames: ['status', 'code'],
       registers,
     });
     this.commits = new Histogram({
@@ -202,6 +212,10 @@ export class PrometheusMetrics implements DeliveryMetrics {
 
   pushReceived(type: string, outcome: 'accepted' | 'duplicate' | 'conflict'): void {
     this.pushes.inc({ type, outcome });
+  }
+
+  pushRefused(status: number, code: string): void {
+    this.refused.inc({ status: String(status), code });
   }
 
   ingestCommit(events: number, seconds: number): void {

@@ -125,7 +125,7 @@ export async function startVistka(config: Config, options: ServerOptions): Promi
   const routers: Router[] = [
     healthRoutes(db, () => worker.ready()),
     metricsRoutes(metrics),
-    ehealthRoutes({ secret: config.ehealthWebhookSecret, checker, ingestor, db, accepting: () => accepting }),
+    ehealthRoutes({ secret: config.ehealthWebhookSecret, checker, ingestor, db, accepting: () => accepting, metrics }),
     viberRoutes(config.viber.authToken, bot?.inbox ?? null),
     adminRoutes({ db, adminToken: config.adminToken, now, wake, viberOn: viber !== null, logger, metrics }),
   ];

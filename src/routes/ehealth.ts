@@ -7,6 +7,7 @@ import type { PushChecker } from '../ehealth/push-checker';
 import { verifyEhealthSignature } from '../ehealth/signature';
 import { readRawBody } from '../http/body';
 import { HttpError } from '../http/errors';
+import type { DeliveryMetrics } from '../metrics';
 
 export interface EhealthRouteDeps {
   secret: string | undefined;
@@ -16,6 +17,8 @@ export interface EhealthRouteDeps {
   db: Database;
   /** False while shutting down: new pushes get a 503 and eHealth retries them elsewhere or later. */
   accepting: () => boolean;
+  /** Counts the pushes refused before the outbox (401, 400, 413, 415, 422, 503). */
+  metrics: Pick<DeliveryMetrics, 'pushRefused'>;
 }
 
 /** eHealth → Vistka: signed pushes of events, and their delivery status. */
@@ -29,6 +32,16 @@ export function ehealthRoutes(deps: EhealthRouteDeps): Router {
   }
 
   router.post('/ehealth/events', async (ctx) => {
+    try {
+      await acceptPush(ctx);
+    } catch (error) {
+      // A 409 is counted with the pushes the outbox answered (vistka_pushes_total, outcome conflict).
+      if (error instanceof HttpError && error.code !== 'id_conflict') deps.metrics.pushRefused(error.status, error.code);
+      throw error;
+    }
+  });
+
+  async function acceptPush(ctx: Context): Promise<void> {
     if (!deps.accepting()) {
       // `connection: close`: the client's next try opens a new connection, to an instance that is up.
       throw new HttpError(503, 'shutting_down', 'This instance is shutting down; retry the push.', undefined, { 'retry-after': '1', connection: 'close' });
@@ -43,7 +56,7 @@ export function ehealthRoutes(deps: EhealthRouteDeps): Router {
     }
     ctx.status = outcome.kind === 'accepted' ? 202 : 200;
     ctx.body = { id: outcome.id, status: outcome.status };
-  });
+  }
 
   router.get('/ehealth/events/:id', async (ctx) => {
     authenticate(ctx, Buffer.alloc(0));

@@ -76,6 +76,24 @@ describe('GET /metrics', () => {
     }
   });
 
+  it('counts refused pushes by HTTP status and error code, and a 409 only as a conflict', async () => {
+    const before = await scrape();
+    const refused = (status: string, code: string, text: string) => (sample(text, 'vistka_pushes_refused_total', { status, code }) ?? 0);
+    expect((await h.push(event(), { signature: 't=1,v1=00' })).status).to.equal(401);
+    expect((await h.push(event(), { signature: null })).status).to.equal(401);
+    expect((await h.push('{"id":')).status).to.equal(400);
+    expect((await h.push(event({ type: 'unknown' }))).status).to.equal(422);
+    const first = event();
+    expect((await h.push(first)).status).to.equal(202);
+    expect((await h.push({ ...first, code: '9999' })).status).to.equal(409);
+    const after = await scrape();
+    expect(refused('401', 'invalid_signature', after) - refused('401', 'invalid_signature', before)).to.equal(2);
+    expect(refused('400', 'invalid_json', after) - refused('400', 'invalid_json', before)).to.equal(1);
+    expect(refused('422', 'invalid_event', after) - refused('422', 'invalid_event', before)).to.equal(1);
+    expect(after).to.not.match(/vistka_pushes_refused_total\{[^}]*id_conflict/);
+    expect(sample(after, 'vistka_pushes_total', { type: 'medication_request', outcome: 'conflict' })).to.equal(1);
+  });
+
   it('shows the outbox depth and the age of its oldest due job while the worker is behind', async () => {
     await waitFor('an empty outbox', async () => (await h.vistka.queue.depth()) === 0);
     let text = await scrape();

@@ -27,10 +27,11 @@ import { asksWhatBotCanDo, greetingVocabulary, isGreetingOrCommand, withoutGreet
 import { INTENTS, isDataIntent, type Intent } from './intents';
 import { NlpjsIntentModel, NLPJS_NONE } from './nlpjs-model';
 import { isLatinWord, normalizeText, tokenize } from './normalize';
+import { FAMILY_WORDS } from './family-words';
 import { matchOutOfScopeRule } from './out-of-scope-rules';
 import { transliterateTokens } from './translit';
 import { editDistance, TypoCorrector } from './typo-corrector';
-import { looksLikeUnsubscribeWord, matchUnsubscribeKeyword, matchUnsubscribeRule } from './unsubscribe-rules';
+import { looksLikeUnsubscribeWord, matchUnsubscribeKeyword, matchUnsubscribeRule, withoutDeclinedUnsubscribe } from './unsubscribe-rules';
 
 export type { Intent } from './intents';
 
@@ -175,7 +176,8 @@ export class LayeredIntentClassifier implements IntentClassifier {
     // statistical layers only ever said "unsubscribe" wrongly ("які команди сюди писати"). The menu,
     // which has the stop button, is the safe answer to what they are unsure of.
     const decided = guessed.intent === 'unsubscribe' ? { intent: 'unknown' as const, score: 1 - guessed.score, source: 'fallback' as const } : guessed;
-    if (isDataIntent(decided.intent) && tokens.some((token) => looksLikeUnsubscribeWord(token, editDistance))) {
+    const undeclined = tokenize(withoutDeclinedUnsubscribe(normalized));
+    if (isDataIntent(decided.intent) && undeclined.some((token) => looksLikeUnsubscribeWord(token, editDistance))) {
       return { intent: 'unsubscribe', score: decided.score, source: 'veto', prepared };
     }
     return { ...decided, prepared };
@@ -210,7 +212,7 @@ export async function createIntentClassifier(options: IntentClassifierOptions = 
   const phrases = training.map((example) => ({ text: normalizeText(example.text), intent: example.intent }));
   const inScopeWords = phrases.filter((p) => p.intent !== 'unknown').flatMap((p) => tokenize(p.text));
   const outOfScopeWords = phrases.filter((p) => p.intent === 'unknown').flatMap((p) => tokenize(p.text));
-  const corrector = new TypoCorrector([...inScopeWords, ...greetingVocabulary()], outOfScopeWords);
+  const corrector = new TypoCorrector([...inScopeWords, ...greetingVocabulary()], [...outOfScopeWords, ...FAMILY_WORDS]);
   const contentExamples = phrases.map((p) => ({ tokens: meaningfulWords(tokenize(p.text)), intent: p.intent }));
   const modelExamples = contentExamples
     .filter((example) => example.tokens.length > 0)

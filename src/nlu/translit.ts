@@ -105,16 +105,23 @@ export function latinToCyrillic(word: string): string {
 
 /**
  * The tokens with Latin words written in Cyrillic where the Cyrillic is a word the classifier knows (or one typo
- * away from one), unless the message has a known English word of three letters or more (then all stay as they
- * are). A Latin word whose Cyrillic reading means nothing stays Latin, for the English path ("referals").
+ * away from one), unless the message has at least as many known English words of three letters or more (then all
+ * stay as they are). A Latin word whose Cyrillic reading means nothing stays Latin, for the English path
+ * ("referals"); a known English word stays English.
  */
 export function transliterateTokens(tokens: readonly string[], knownLatin: ReadonlySet<string>, recognised: (word: string) => boolean): string[] {
-  const latin = tokens.filter(isLatinWord);
   // "do", "a", "i", "my" are English and Ukrainian ("до", "а", "і", "ми") alike: only longer words tell.
-  if (latin.length === 0 || latin.some((token) => token.length > 2 && knownLatin.has(token))) return [...tokens];
-  return tokens.map((token) => {
-    if (!isLatinWord(token) || token.replace(/'/g, '').length <= 2) return token;
-    const cyrillic = latinToCyrillic(token);
-    return recognised(cyrillic) ? cyrillic : token;
+  const readings = tokens.map((token) => (isLatinWord(token) && token.replace(/'/g, '').length > 2 ? latinToCyrillic(token) : null));
+  const readsAsUkrainian = readings.map((cyrillic) => cyrillic !== null && recognised(cyrillic));
+  // A message is English when it has more English words than words that only read as Ukrainian ("retsept na
+  // insulin" is Ukrainian; "insulin prescription" and "referral do likaria" are English).
+  let english = 0;
+  let ukrainian = 0;
+  readings.forEach((cyrillic, i) => {
+    if (cyrillic === null) return;
+    if (knownLatin.has(tokens[i])) english += readsAsUkrainian[i] ? 0 : 1;
+    else if (readsAsUkrainian[i]) ukrainian += 1;
   });
+  if (ukrainian === 0 || english >= ukrainian) return [...tokens];
+  return tokens.map((token, i) => (readsAsUkrainian[i] && !knownLatin.has(token) ? (readings[i] as string) : token));
 }

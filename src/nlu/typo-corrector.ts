@@ -11,7 +11,7 @@
  *   other real words ("записатись" → "запитати");
  * - among equally close candidates the most frequent training word wins.
  * Words are compared after folding the vowels Ukrainian, Russian and surzhyk spell differently (і/и/ы/ї, е/є/э,
- * ґ/г, soft and hard signs), so "направлєніє" is one edit from "направления", not three.
+ * ґ/г, soft and hard signs, "тс" heard as "ц"), so "направлєніє" is one edit from "направления", not three.
  */
 
 const MIN_LENGTH = 5;
@@ -30,7 +30,8 @@ const FOLDED_LETTERS: Readonly<Record<string, string>> = {
 export function foldSpelling(word: string): string {
   let folded = '';
   for (const letter of word) folded += FOLDED_LETTERS[letter] ?? letter;
-  return folded;
+  // "тс" is how "ц" is heard: "ретсепт" is "рецепт" misspelt by ear.
+  return folded.replaceAll('тс', 'ц');
 }
 
 /** Rows reused by {@link editDistance}: it never yields mid-computation, so one set serves every caller. */

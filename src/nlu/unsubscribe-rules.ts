@@ -173,6 +173,14 @@ export const UNSUBSCRIBE_RULES: readonly UnsubscribeRule[] = [
   },
   // "досить", "дякую, досить", "перестаньте", "вимкніть", "enough": the whole message.
   { name: 'bare-enough', pattern: BARE_ENOUGH },
+  // A message that ends in a plain "stop it": "приходять повідомлення для іншої людини, зупиніть".
+  {
+    name: 'ends-with-stop',
+    pattern: new RegExp(
+      `${W}(?:зупиніть|вимкніть|відключіть|припиніть|перестаньте|отключите|остановите|прекратите|выключите)` +
+        '(?: (?:це|їх|все|усе|это|их|всё|будь ласка|пожалуйста|please))?$',
+    ),
+  },
   // "хочу тільки смс", "можна тільки по смс?", "надсилайте лише смс", "тільки смс будь ласка".
   {
     name: 'sms-only',
@@ -304,14 +312,31 @@ export const UNSUBSCRIBE_RULES: readonly UnsubscribeRule[] = [
   },
 ];
 
+/**
+ * "Unsubscribe" declined: "не відписуйте мене", "я не хочу відписуватись", "не треба мене відписувати". Only a
+ * negated imperative or a negated want: "не можу відписатися" and "чому бот не відписує" still ask to stop.
+ */
+const DECLINED_UNSUBSCRIBE = new RegExp(
+  `${W}(?:не|ні|нє) (?:(?:хочу|хочемо|хочеться|хочется|бажаю|желаю|треба|потрібно|нужно|надо|збираюсь|збираюся|собираюсь|` +
+    `буду|будемо|планую)(?: мене| меня| нас)? (?:в[іиы]д|от|ат|од)пи[сш][^ ]*|(?:в[іиы]д|от|ат|од)пис(?:уйте|уй|ывайте|ывай)(?= |$))`,
+  'g',
+);
+
+/** The text with declined unsubscribes ("не відписуйте мене") taken out, so that no rule reads them as requests. */
+export function withoutDeclinedUnsubscribe(normalized: string): string {
+  return normalized.replace(DECLINED_UNSUBSCRIBE, ' ');
+}
+
 /** The first rule that says this normalised text asks to stop messages, or undefined. */
 export function matchUnsubscribeRule(normalized: string): UnsubscribeRule | undefined {
-  return UNSUBSCRIBE_RULES.find((rule) => rule.pattern.test(normalized));
+  const text = withoutDeclinedUnsubscribe(normalized);
+  return UNSUBSCRIBE_RULES.find((rule) => rule.pattern.test(text));
 }
 
 /** Like {@link matchUnsubscribeRule}, for typo-corrected text: keyword rules only. */
 export function matchUnsubscribeKeyword(corrected: string): UnsubscribeRule | undefined {
-  return UNSUBSCRIBE_RULES.find((rule) => rule.keyword === true && rule.pattern.test(corrected));
+  const text = withoutDeclinedUnsubscribe(corrected);
+  return UNSUBSCRIBE_RULES.find((rule) => rule.keyword === true && rule.pattern.test(text));
 }
 
 /** Words that look like "відписатися" but mean something else; the fuzzy guard below must skip them. */

@@ -227,6 +227,35 @@ describe('nlu/classifier', () => {
       expect((await classifier.explain('шо ти вмієш робити'))).to.include({ intent: 'help', source: 'greeting-rule' });
     });
 
+    it('does not take a declined unsubscribe for a stop request, but still takes "I cannot unsubscribe"', async () => {
+      const cases: Array<[string, string]> = [
+        ['не відписуйте мене, де мій код', 'last_code'],
+        ['я не збираюсь відписуватись, покажіть направлення', 'referrals'],
+        ['не отписывайте меня, какие у меня рецепты', 'prescriptions'],
+      ];
+      for (const [text, intent] of cases) expect((await classifier.classify(text)).intent, text).to.equal(intent);
+      for (const text of ['не можу відписатися', 'бот не відписує мене, відпишіть', 'я хочу відписатися', 'повідомлення чужі приходять, вимкніть']) {
+        expect((await classifier.classify(text)).intent, text).to.equal('unsubscribe');
+      }
+    });
+
+    it('takes requests for a new document and other health services for unknown, but not our documents', async () => {
+      for (const text of ['продовжіть мені рецепт на метформін', 'як виписати направлення до невролога', 'коли приймає сімейний лікар',
+        'де взяти ковід сертифікат', 'чи входить метформін у програму доступні ліки', 'можна піти до ендокринолога без направлення', 'у якій аптеці є інсулін']) {
+        expect((await classifier.classify(text)).intent, text).to.equal('unknown');
+      }
+      const ours: Array<[string, string]> = [['мені виписали рецепт, де він?', 'prescriptions'], ['направлення на вакцинацію', 'referrals'],
+        ['код для підписання декларації', 'last_code'], ['чи є рецепти у списку?', 'prescriptions']];
+      for (const [text, intent] of ours) expect((await classifier.classify(text)).intent, text).to.equal(intent);
+    });
+
+    it('leaves family words alone ("доньки" is not "доки") and hears "тс" as "ц"', async () => {
+      expect((await classifier.classify('направлення доньки до кардіолога')).intent).to.equal('referrals');
+      expect((await classifier.classify('покажи ретсепти')).intent).to.equal('prescriptions');
+      expect((await classifier.classify('retsept na metformin')).intent).to.equal('prescriptions');
+      expect((await classifier.classify('слава україні')).intent).to.equal('help');
+    });
+
     it('returns a score between 0 and 1', async () => {
       for (const text of ['мої рецепти', 'ываыва', 'стоп']) {
         const { score } = await classifier.classify(text);

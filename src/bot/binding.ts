@@ -125,9 +125,29 @@ async function bindPhone(
   const subscriber = await manager.findOneBy(ViberSubscriber, { viberId });
   const previousPhone = subscriber?.phone && subscriber.phone !== phone ? subscriber.phone : null;
   // Taken over from another Viber user: what was sent to the phone until now was theirs to see, not ours.
-  const dataSince = replaced.length > 0 ? now : subscriber?.phone === phone ? (subscriber.dataSince ?? null) : null;
+  const dataSince = replaced.length > 0 ? now : await ownedSince(manager, viberId, phone, now);
   await manager.update(ViberSubscriber, { viberId }, { phone, verifiedAt: now, dataSince, active: true, optedOut: false, updatedAt: now });
   return { phone, previousPhone, replaced: replaced.filter((s) => s.verifiedAt !== null && s.active && !s.optedOut) };
+}
+
+/**
+ * Since when the phone's messages are this user's to see: all of them (null) when no other Viber user ever
+ * proved the phone; otherwise only those since this user first proved it after the last other one did. A
+ * number recycled by the operator, or unbound by staff and proved by someone else, shows its new owner nothing
+ * of the old one's.
+ */
+async function ownedSince(manager: EntityManager, viberId: string, phone: string, now: number): Promise<number | null> {
+  const lastByOthers = await manager.findOne(PhoneClaim, {
+    where: { phone, status: 'verified', viberId: Not(viberId) },
+    order: { createdAt: 'DESC' },
+  });
+  if (!lastByOthers) return null;
+  const firstOwnAfter = await manager.findOne(PhoneClaim, {
+    where: { phone, status: 'verified', viberId, createdAt: MoreThan(lastByOthers.createdAt) },
+    order: { createdAt: 'ASC' },
+  });
+  // This user's own claim was marked verified just before this call, so there is one.
+  return firstOwnAfter?.createdAt ?? now;
 }
 
 /** Ends a binding (staff action): the phone goes back to SMS. Returns the subscriber that had it. */

@@ -82,6 +82,36 @@ describe('/admin/subscribers', () => {
     expect(reply.json.error.message).not.to.contain(phone);
   });
 
+  it('shows whoever proves the phone after the unbind none of what was sent to it before', async () => {
+    // The first test's card went to `user` on Viber; the unbind test's code went by SMS.
+    const newcomer = 'newcomer-after-unbind==';
+    // One claim a minute per phone: the first owner's is moved back in time.
+    await h.sql('UPDATE phone_claims SET created_at = created_at - ? WHERE phone = ?', [120_000, phone]);
+    await h.bindPhone(newcomer, phone);
+    for (const question of ['які в мене рецепти?', 'код для аптеки']) {
+      const before = h.viber.to(newcomer).length;
+      await h.say(newcomer, question);
+      const answer = await waitFor(`the answer to ${question}`, () => h.viber.to(newcomer)[before]);
+      expect(JSON.stringify(answer.body)).not.to.contain('0000-K8K5-5MTE-352H').and.not.to.contain('1234');
+    }
+  });
+
+  it('lets a patient who proves their own phone again see what was sent to it while no one else had it', async () => {
+    const own = '+380673330055';
+    const patient = 'returning-patient==';
+    await h.bindPhone(patient, own);
+    expect((await api(h, 'DELETE', `/admin/subscribers/${encodeURIComponent(own)}`, admin.token)).status).to.equal(200);
+    const body = event({ phone_number: own, number: '0000-TTTT-XXXX-5555', code: '5555' });
+    await h.push(body);
+    await h.waitForStatus(body.id as string, 'sent');
+    await h.sql('UPDATE phone_claims SET created_at = created_at - ? WHERE phone = ?', [120_000, own]);
+    await h.bindPhone(patient, own);
+    const before = h.viber.to(patient).length;
+    await h.say(patient, 'які в мене рецепти?');
+    const answer = await waitFor('the list', () => h.viber.to(patient)[before]);
+    expect(JSON.stringify(answer.body)).to.contain('0000-TTTT-XXXX-5555');
+  });
+
   it('never wrote a full phone into the audit log', async () => {
     await expectAuditFree(h, [phone, phone.slice(1), '0673330001', '+380673330099', '0673330002']);
   });

@@ -108,7 +108,9 @@ export async function currentStaff(manager: EntityManager, id: string): Promise<
 export async function removeStaff(manager: EntityManager, id: string, now: number): Promise<StaffView | null> {
   const member = await currentStaff(manager, id);
   if (!member) return null;
-  await manager.update(StaffMember, { id }, { removedAt: now });
+  // Only if still current: of two removals at once on PostgreSQL, one removes and the other finds nobody.
+  const { affected } = await manager.update(StaffMember, { id, removedAt: IsNull() }, { removedAt: now });
+  if (affected === 0) return null;
   await manager.delete(StaffToken, { staffId: id });
   return staffView(member);
 }

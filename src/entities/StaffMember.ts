@@ -11,6 +11,7 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
  */
 @Entity({ name: 'staff_members' })
 @Index('idx_staff_members_viber', ['viberId'])
+@Index('idx_staff_members_viber_current', ['viberId'], { unique: true, where: 'removed_at IS NULL' })
 export class StaffMember {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;

@@ -166,7 +166,7 @@ function statsText(stats: Awaited<ReturnType<typeof collectStats>>, t: TFunction
     window(t('staff:stats.title_today'), stats.today),
     window(t('staff:stats.title_week'), stats.last_7_days),
     t('staff:stats.subscribers', stats.subscribers),
-    t('staff:stats.queue', { depth: stats.queue.depth, due: stats.queue.due_now }),
+    t('staff:stats.queue', { depth: stats.queue.depth, due: stats.queue.due_now, running: stats.queue.in_progress }),
   ].join('\n\n');
 }
 

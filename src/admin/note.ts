@@ -65,8 +65,12 @@ export function noteContent(event: EhealthEvent, now: number, language: Language
 
   // Without a code, the footer must not ask the patient to show one.
   // A note for a patient who got the SMS (a withdrawn prescription, say) must not claim they get none.
+  // An expired document must not send the patient to the pharmacy with its code.
+  const expired = event.expiresAt !== null && event.expiresAt <= now;
   const footerKey =
-    type === 'medication_request' || type === 'service_request'
+    expired && expectsCode
+      ? 'expired'
+      : type === 'medication_request' || type === 'service_request'
       ? `${type}${event.code ? '' : '_no_code'}`
       : type === 'verification'
         ? type

@@ -37,7 +37,11 @@ export interface Stats {
   /** Since midnight in Kyiv six days ago: today and the six days before. */
   last_7_days: WindowStats;
   subscribers: { active: number; verified: number; opted_out: number; unsubscribed: number };
-  queue: { depth: number; due_now: number; by_step: Record<string, number>; oldest_due_at: string | null };
+  /**
+   * Jobs waiting (for their time or a worker), by step; those a worker holds right now are `in_progress` only
+   * (the staff command being answered is one).
+   */
+  queue: { depth: number; due_now: number; in_progress: number; by_step: Record<string, number>; oldest_due_at: string | null };
 }
 
 /** The figures staff look at: today, the last 7 days, subscribers and the outbox. Read-only. */
@@ -138,14 +142,19 @@ export function fallbackReason(detail: string | null): string {
   if (!detail) return 'no reason recorded';
   const text = detail.replace(/^try \d+: /, '');
   if (/^no delivered receipt within/.test(text)) return 'no delivered receipt in time';
-  return maskPhonesInText(text.split(':')[0].trim()) || 'no reason recorded';
+  return withoutPhones(text.split(':')[0].trim()) || 'no reason recorded';
 }
 
 /** Why an event failed, up to the first ";" (the rest lists each retry). */
 export function failureReason(reason: string | null): string {
   if (!reason) return 'no reason recorded';
   const first = reason.split(';')[0].trim();
-  return maskPhonesInText(first.length > 160 ? `${first.slice(0, 159)}…` : first);
+  return withoutPhones(first.length > 160 ? `${first.slice(0, 159)}…` : first);
+}
+
+/** A reason with any phone in it (a provider repeating the number) as "[number]", so alike reasons add up. */
+function withoutPhones(text: string): string {
+  return maskPhonesInText(text).replace(/\+\d{3}\*+\d{2}/g, '[number]');
 }
 
 async function subscriberStats(manager: EntityManager): Promise<Stats['subscribers']> {
@@ -172,27 +181,31 @@ async function subscriberStats(manager: EntityManager): Promise<Stats['subscribe
 }
 
 async function queueStats(manager: EntityManager, now: number): Promise<Stats['queue']> {
-  const rows: Array<{ step: string; n: string | number; due: string | number | null; oldest: string | number | null }> = await manager
+  const held = '(j.locked_until IS NOT NULL AND j.locked_until > :now)';
+  const rows: Array<{ step: string; n: string | number; due: string | number | null; held: string | number | null; oldest: string | number | null }> = await manager
     .createQueryBuilder(Job, 'j')
     .select('j.step', 'step')
-    .addSelect('COUNT(*)', 'n')
-    .addSelect('SUM(CASE WHEN j.due_at <= :now THEN 1 ELSE 0 END)', 'due')
-    .addSelect('MIN(j.due_at)', 'oldest')
+    .addSelect(`SUM(CASE WHEN ${held} THEN 0 ELSE 1 END)`, 'n')
+    .addSelect(`SUM(CASE WHEN j.due_at <= :now AND NOT ${held} THEN 1 ELSE 0 END)`, 'due')
+    .addSelect(`SUM(CASE WHEN ${held} THEN 1 ELSE 0 END)`, 'held')
+    .addSelect(`MIN(CASE WHEN ${held} THEN NULL ELSE j.due_at END)`, 'oldest')
     .setParameter('now', now)
     .groupBy('j.step')
     .getRawMany();
   const byStep: Record<string, number> = {};
   let depth = 0;
   let due = 0;
+  let inProgress = 0;
   let oldest: number | null = null;
   for (const row of rows) {
-    const n = Number(row.n);
-    byStep[row.step] = n;
+    const n = Number(row.n ?? 0);
+    if (n > 0) byStep[row.step] = n;
     depth += n;
     due += Number(row.due ?? 0);
+    inProgress += Number(row.held ?? 0);
     if (row.oldest !== null) oldest = Math.min(oldest ?? Infinity, Number(row.oldest));
   }
-  return { depth, due_now: due, by_step: byStep, oldest_due_at: oldest === null ? null : new Date(oldest).toISOString() };
+  return { depth, due_now: due, in_progress: inProgress, by_step: byStep, oldest_due_at: oldest === null ? null : new Date(oldest).toISOString() };
 }
 
 /** SQLite answers booleans as 0/1, PostgreSQL as true/false. */

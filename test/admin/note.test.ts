@@ -174,6 +174,14 @@ describe('GET /admin/events/:id/note (the information note)', () => {
     expect(sentHtml).to.contain('на прохання пацієнта').and.not.contain('не отримує SMS');
   });
 
+  it('does not send the patient to the pharmacy with the code of an expired prescription', async () => {
+    const expired = event({ phone_number: null, expires_at: new Date(Date.now() - 3600_000).toISOString() });
+    await h.push(expired);
+    const html = (await api(h, 'GET', `/admin/events/${expired.id}/note`, operator.token)).text;
+    expect(html).to.contain('Термін дії минув').and.contain('По новий зверніться до лікаря');
+    expect(html).not.to.contain('фармацевту в аптеці');
+  });
+
   it('never asks to show a code the note does not carry', async () => {
     const referral = event({ type: 'service_request', phone_number: null, number: 'AX65-4654-TIB1-TBT2', code: null, details: { service: 'Аналіз крові' } });
     await h.push(referral);

@@ -72,6 +72,19 @@ describe('GET /admin/stats', () => {
     expect(queue.due_now).to.be.at.most(queue.depth);
     expect(Object.values(queue.by_step).reduce((a: number, b) => a + Number(b), 0)).to.equal(queue.depth);
   });
+
+  it('counts a job a worker holds as in progress, not as waiting', async () => {
+    const before = (await api(h, 'GET', '/admin/stats', operator.token)).json.queue;
+    const now = Date.now();
+    await h.sql("INSERT INTO jobs (id, round, step, due_at, state, locked_by, locked_until, created_at) VALUES (?, 0, 'sms', ?, '{}', 'elsewhere', ?, ?)", [
+      'held-by-another-instance', now - 1000, now + 600_000, now - 1000,
+    ]);
+    const { queue } = (await api(h, 'GET', '/admin/stats', operator.token)).json;
+    expect(queue.in_progress).to.equal(before.in_progress + 1);
+    expect(queue.depth).to.equal(before.depth);
+    expect(queue.due_now).to.equal(before.due_now);
+    await h.sql('DELETE FROM jobs WHERE id = ?', ['held-by-another-instance']);
+  });
 });
 
 describe('stats helpers', () => {
@@ -84,11 +97,15 @@ describe('stats helpers', () => {
     expect(new Date(kyivMidnight(Date.parse('2026-07-01T23:30:00Z'), 0)).toISOString()).to.equal('2026-07-01T21:00:00.000Z');
   });
 
-  it('groups alike reasons and masks phones in them', () => {
+  it('groups alike reasons, also those that name different phones, and shows no phone', () => {
     expect(fallbackReason('try 2: viber unreachable: ECONNRESET')).to.equal('viber unreachable');
     expect(fallbackReason('no delivered receipt within 60 s')).to.equal('no delivered receipt in time');
     expect(fallbackReason(null)).to.equal('no reason recorded');
     expect(failureReason('SMS not sent before the code expired: turbosms HTTP 503; turbosms HTTP 503')).to.equal('SMS not sent before the code expired: turbosms HTTP 503');
-    expect(failureReason('SMS refused: number +380671234567 blocked')).to.equal('SMS refused: number +380*******67 blocked');
+    expect(failureReason('SMS refused: number +380671234567 blocked')).to.equal('SMS refused: number [number] blocked');
+    // The same refusal for two numbers is one reason.
+    expect(failureReason('SMS refused: twilio HTTP 400 21211 The \'To\' number 0501234599 is not a valid phone number.')).to.equal(
+      failureReason('SMS refused: twilio HTTP 400 21211 The \'To\' number +380671112233 is not a valid phone number.'),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EhealthEvent } from '../../src/entities/EhealthEvent';
 import { translator } from '../../src/i18n';
-import { sleep } from '../fakes/http';
+import { sleep, waitFor } from '../fakes/http';
 import { event, Harness } from '../helpers/harness';
 import { ADMIN_ENV, ADMIN_TOKEN, api, auditSince, expectAuditFree, lastAuditId } from './helpers';
 
@@ -56,6 +56,10 @@ describe('staff commands in Viber', () => {
   it('/stats shows today and the last 7 days', async () => {
     const reply = await ask(staffUser, '/stats');
     expect(reply.text).to.contain('Сьогодні:').and.contain('За 7 днів:').and.contain('подій: ').and.contain('Завдань у черзі: ');
+    // The command's own job is being worked on: it is counted as running, not as waiting.
+    const [, waiting, running] = /Завдань у черзі: (\d+), з них до виконання зараз: \d+; виконуються: (\d+)/.exec((await ask(staffUser, '/stats')).text) ?? [];
+    expect(Number(running)).to.be.at.least(1);
+    await waitFor('the command\'s job to finish', async () => (await h.vistka.queue.depth()) === Number(waiting));
   });
 
   it('/find shows the binding and the latest messages of a phone', async () => {

@@ -20,13 +20,15 @@ export type ClaimStart =
   | { kind: 'sent'; phone: string; claimId: string }
   | { kind: 'already_bound'; phone: string }
   /** One code a minute (per phone and per chat). */
-  | { kind: 'too_soon'; retryAt: number }
+  | { kind: 'too_soon'; retryAt: number; ownCode: boolean }
   | { kind: 'daily_limit'; retryAt: number }
   | { kind: 'user_limit'; retryAt: number };
 
 export type ClaimCheck =
   | { kind: 'verified'; phone: string; previousPhone: string | null; replaced: ViberSubscriber[] }
   | { kind: 'wrong'; triesLeft: number }
+  /** The code of an earlier SMS that a newer one replaced: not counted as a wrong try. */
+  | { kind: 'superseded' }
   | { kind: 'dead' }
   | { kind: 'expired' }
   | { kind: 'none' };
@@ -63,7 +65,10 @@ export async function startClaim(
   const forPhone = await manager.find(PhoneClaim, { where: { phone, status: sent, createdAt: MoreThan(since) }, order: { createdAt: 'ASC' } });
   const forUser = await manager.find(PhoneClaim, { where: { viberId, status: sent, createdAt: MoreThan(since) }, order: { createdAt: 'ASC' } });
   const latest = Math.max(forPhone.at(-1)?.createdAt ?? 0, forUser.at(-1)?.createdAt ?? 0);
-  if (latest + CLAIM_RULES.minIntervalMs > now) return { kind: 'too_soon', retryAt: latest + CLAIM_RULES.minIntervalMs };
+  if (latest + CLAIM_RULES.minIntervalMs > now) {
+    const ownCode = (await manager.countBy(PhoneClaim, { viberId, status: 'pending', expiresAt: MoreThan(now) })) > 0;
+    return { kind: 'too_soon', retryAt: latest + CLAIM_RULES.minIntervalMs, ownCode };
+  }
   if (forPhone.length >= CLAIM_RULES.perPhonePerDay) {
     return { kind: 'daily_limit', retryAt: forPhone[forPhone.length - CLAIM_RULES.perPhonePerDay].createdAt + CLAIM_RULES.dayMs };
   }
@@ -99,6 +104,7 @@ export async function checkClaimCode(manager: EntityManager, viberId: string, co
     return { kind: 'expired' };
   }
   if (!secretsEqual(hashCode(claim.id, code), claim.codeHash)) {
+    if (await isReplacedCode(manager, viberId, claim, code, now)) return { kind: 'superseded' };
     const wrongTries = claim.wrongTries + 1;
     const dead = wrongTries >= CLAIM_RULES.maxWrongTries;
     await manager.update(PhoneClaim, { id: claim.id }, { wrongTries, status: dead ? 'dead' : 'pending' });
@@ -106,6 +112,17 @@ export async function checkClaimCode(manager: EntityManager, viberId: string, co
   }
   await manager.update(PhoneClaim, { id: claim.id }, { status: 'verified' });
   return { kind: 'verified', ...(await bindPhone(manager, viberId, claim.phone, now)) };
+}
+
+/**
+ * Whether `code` is that of one of the user's earlier claims for the same phone that the pending one
+ * replaced while still valid: the patient typed the first SMS's code after asking again.
+ */
+async function isReplacedCode(manager: EntityManager, viberId: string, pending: PhoneClaim, code: string, now: number): Promise<boolean> {
+  const earlier = await manager.find(PhoneClaim, {
+    where: { viberId, phone: pending.phone, status: 'dead', expiresAt: MoreThan(now), createdAt: MoreThan(now - CLAIM_RULES.ttlMs) },
+  });
+  return earlier.some((claim) => claim.wrongTries < CLAIM_RULES.maxWrongTries && secretsEqual(hashCode(claim.id, code), claim.codeHash));
 }
 
 /**

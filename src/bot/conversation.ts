@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { formatClock, formatDayMonth } from '../messages/dates';
 import type { IntentClassifier } from '../nlu/classifier';
 import type { Intent } from '../nlu/intents';
+import { asksToStopSms } from '../nlu/sms-stop';
 import { maskId, maskPhone } from '../privacy';
 import { answerText, recentEvents } from './answers';
 import { type ClaimCheck, type ClaimStart, checkClaimCode, pendingClaim, startClaim } from './binding';
@@ -136,10 +137,18 @@ export class Conversation {
     if (phone) return this.claim(manager, sender, phone, language, t, now);
     // A number, but not a Ukrainian mobile one (+7…, one digit short): say so rather than invite again.
     if (looksLikePhoneNumber(text)) return reply(askForPhone(t('bot:not_a_phone'), t));
-    if (/^\d{6}$/.test(text.replace(/[\s-]/g, ''))) return reply(askForPhone(t('bot:no_pending_code'), t));
+    if (/^\d{6}$/.test(text.replace(/[\s-]/g, ''))) {
+      // Someone already connected keeps their menu: there is nothing to connect.
+      return reply(verified && subscriber ? withMenu(t('bot:no_pending_code_bound'), t, subscriber.optedOut) : askForPhone(t('bot:no_pending_code'), t));
+    }
 
     // A tapped button (in any language) says what it asks for; typed words go to the classifier.
-    const intent = buttonIntent(text) ?? (await (await this.deps.classifier).classify(text)).intent;
+    const button = buttonIntent(text);
+    // "Stop the SMS": our stop turns Viber off, the opposite; the SMS cannot be turned off, so say why it comes.
+    if (!button && asksToStopSms(text)) {
+      return reply(verified && subscriber ? withMenu(t('bot:sms_stays'), t, subscriber.optedOut) : askForPhone(t('bot:sms_stays_unbound'), t));
+    }
+    const intent = button ?? (await (await this.deps.classifier).classify(text)).intent;
     if (!verified || !subscriber) {
       // Asking to stop a chat that gets nothing: say so, rather than invite them to subscribe.
       if (intent === 'unsubscribe') return reply(askForPhone(t('bot:not_bound_stop'), t));
@@ -161,7 +170,7 @@ export class Conversation {
     t: TFunction,
     now: number,
   ): Promise<Reply[]> {
-    const phone = normalizePhone(rawPhone.replace(/[^\d+]/g, '')) ?? normalizePhone(rawPhone);
+    const phone = phoneFromDigits(rawPhone.replace(/[^\d+]/g, '')) ?? phoneFromDigits(rawPhone);
     const reply = (m: ViberMessage): Reply[] => [{ to: sender.id, message: m }];
     // A landline would never get the code: say it must be a mobile number instead of waiting for an SMS.
     if (!phone || isUkrainianLandline(phone)) return reply(askForPhone(t('bot:not_a_phone'), t));
@@ -173,7 +182,8 @@ export class Conversation {
       case 'already_bound':
         return reply(withMenu(t('bot:already_bound', { phone: displayPhone(phone) }), t));
       case 'too_soon':
-        return reply(textOnly(t('bot:too_soon', { time: clock(result.retryAt, language) })));
+        // Only a chat waiting for a code of its own can type one in.
+        return reply(textOnly(t(result.ownCode ? 'bot:too_soon' : 'bot:too_soon_phone', { time: clock(result.retryAt, language) })));
       case 'daily_limit':
         return reply(askForPhone(t('bot:daily_limit', { when: when(result.retryAt, now, language) }), t));
       case 'user_limit':
@@ -203,6 +213,8 @@ export class Conversation {
         return reply(askForPhone(t('bot:code_dead'), t));
       case 'expired':
         return reply(askForPhone(t('bot:code_expired'), t));
+      case 'superseded':
+        return reply(textOnly(t('bot:code_superseded')));
       case 'none':
         return reply(askForPhone(t('bot:no_pending_code'), t));
     }
@@ -253,18 +265,44 @@ export function buttonIntent(text: string): Intent | null {
 }
 
 /**
- * Finds a Ukrainian mobile number in free text ("мій номер 067 123-45-67"), also in the old
- * trunk form 8 0XX… and with any dash.
+ * Finds a Ukrainian mobile number in free text ("мій номер 067 123-45-67"), also in the old trunk form
+ * 8 0XX…, with the international 00 prefix, with a trunk zero after +380 ("+380 067…"), and with any dash.
+ * Digits inside an e-prescription or e-referral number ("0931-2345-67AB-CE12") are never a phone.
  */
 export function extractPhone(text: string): string | null {
-  // The international habit of a trunk zero in brackets: "+380 (0)67…", "+38 (0)67…".
-  const unbracketed = text.replace(/(\+?380)\s*\(0\)\s*/g, '$1').replace(/(\+?38)\s*\(0\)\s*/g, '$10');
-  for (const candidate of unbracketed.replace(/[\u2010-\u2015\u2212]/g, '-').match(/\+?\d[\d\s\u00a0().-]{8,18}\d/g) ?? []) {
-    const digits = candidate.replace(/\D/g, '');
-    const phone = normalizePhone(candidate) ?? (/^80\d{9}$/.test(digits) ? normalizePhone(digits.slice(1)) : null);
+  const cleaned = text
+    .replace(/\p{Cf}/gu, '')
+    // A Cyrillic "О" typed among digits for a zero: "+38О67…".
+    .replace(/(?<=[\d\s().+-])[ОоOo](?=[\d\s().-])/g, '0')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(DOCUMENT_NUMBER, ' ')
+    // The international habit of a trunk zero in brackets: "+380 (0)67…", "+38 (0)67…".
+    .replace(/(\+?380)\s*\(0\)\s*/g, '$1')
+    .replace(/(\+?38)\s*\(0\)\s*/g, '$10');
+  for (const match of cleaned.matchAll(/\+?\d[\d\s\u00a0().-]{8,19}\d/g)) {
+    // Glued to letters ("0000-1234-56KX"), it is part of something else.
+    const before = cleaned[(match.index ?? 0) - 1] ?? ' ';
+    const after = cleaned[(match.index ?? 0) + match[0].length] ?? ' ';
+    if (/[\p{L}\d]/u.test(before) || /[\p{L}\d]/u.test(after)) continue;
+    const phone = phoneFromDigits(match[0]);
     if (phone) return phone;
   }
   return null;
+}
+
+/** An e-prescription or e-referral number as people copy it: four groups of four letters and digits. */
+const DOCUMENT_NUMBER = /(?<![\p{L}\d])[\p{L}\d]{4}(?:\s?-\s?[\p{L}\d]{4}){3}(?![\p{L}\d])/gu;
+
+/** A Ukrainian mobile number in the spellings people use, as E.164; null for anything else. */
+export function phoneFromDigits(candidate: string): string | null {
+  const digits = candidate.replace(/\D/g, '');
+  const phone =
+    normalizePhone(candidate) ??
+    (/^80\d{9}$/.test(digits) ? normalizePhone(digits.slice(1)) : null) ??
+    (/^00380\d{9}$/.test(digits) ? `+${digits.slice(2)}` : null) ??
+    (/^3800\d{9}$/.test(digits) ? `+380${digits.slice(4)}` : null);
+  // No operator code starts with 0 or 1: "+38000…" is a typo or a document number.
+  return phone && !/^\+380[01]/.test(phone) ? phone : null;
 }
 
 /** A message that is only a phone number of some kind: 9 to 15 digits with the usual separators. */
@@ -274,16 +312,16 @@ function looksLikePhoneNumber(text: string): boolean {
 }
 
 /**
- * The digits of a short message that is a code ("123456", "код: 123 456", "мій код 123456."):
- * 4 to 8 digits in all, with at most a few words around them; null otherwise.
+ * The digits of a message that is a code: a short one of 4 to 8 digits in all with at most a few words around
+ * them ("123456", "код: 123 456"), or any message with one run of six digits and no other digit ("ось код з смс:
+ * 295461", "Мені прийшов код 743892, дякую", the whole SMS pasted back); null otherwise.
  */
 export function extractCode(text: string): string | null {
-  // The whole SMS pasted back ("Код для підключення Viber-бота eHealth: 123456. Нікому не повідомляйте"):
-  // one run of six digits in it, and no other digit.
-  if (text.length > 40) {
-    const pasted = /^\D*(\d{6})\D*$/.exec(text);
-    return pasted && /(?:код|code|eHealth)/i.test(text) ? pasted[1] : null;
+  if (text.length <= 300) {
+    const single = /^\D*(\d{6})\D*$/.exec(text);
+    if (single) return single[1];
   }
+  if (text.length > 40) return null;
   const digits = text.replace(/\D/g, '');
   if (digits.length < 4 || digits.length > 8) return null;
   const words = text.replace(/[\d\s\p{P}]+/gu, ' ').trim();

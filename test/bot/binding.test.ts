@@ -300,6 +300,85 @@ describe('subscribing by phone', () => {
     await waitFor('claim sms', () => h.turbo.to('+380681000015')[0]);
   });
 
+  it('takes "+380 067…", "00380…", a contact in the 80… form, a Cyrillic O and an invisible space in a number', async () => {
+    await h.say('bind-30', '+380 068 100 00 30');
+    await waitFor('claim sms', () => h.turbo.to('+380681000030')[0]);
+    await h.say('bind-31', '00380681000031');
+    await waitFor('claim sms', () => h.turbo.to('+380681000031')[0]);
+    await h.say('bind-32', { type: 'contact', contact: { name: 'Я', phone_number: '80681000032' } });
+    await waitFor('claim sms', () => h.turbo.to('+380681000032')[0]);
+    await h.say('bind-33', 'мій номер +38О68100\u200b0033');
+    await waitFor('claim sms', () => h.turbo.to('+380681000033')[0]);
+  });
+
+  it('never reads the digits of a prescription or referral number in a question as a phone', async () => {
+    const before = h.turbo.delivered.length;
+    await h.say('bind-34', 'рецепт 0000-1234-56KX-352H не працює');
+    expect((await h.botMessage('bind-34', 1)).text).not.to.contain('Надсилаємо SMS');
+    await h.say('bind-34', 'до якого числа діє направлення 0931-2345-67AB-CE12?');
+    expect((await h.botMessage('bind-34', 2)).text).not.to.contain('Надсилаємо SMS');
+    await h.say('bind-34', '+380 00 012 34 56');
+    expect((await h.botMessage('bind-34', 3)).text).to.contain('не схоже на український мобільний');
+    await sleep(100);
+    expect(h.turbo.delivered.length).to.equal(before);
+  });
+
+  it('takes a code inside a longer sentence, and the first SMS\'s code after a second one without costing a try', async () => {
+    const user = 'bind-35';
+    const phone = '+380681000035';
+    await h.say(user, '0681000035');
+    await waitFor('claim sms', () => h.turbo.to(phone)[0]);
+    const first = codeIn(h, phone);
+    await h.botMessage(user, 1);
+    // The second code, a minute later (the earlier claim is moved back in time).
+    await h.sql('UPDATE phone_claims SET created_at = created_at - ? WHERE viber_id = ?', [61_000, user]);
+    await h.say(user, '0681000035');
+    await waitFor('second claim sms', () => h.turbo.to(phone)[1]);
+    await h.botMessage(user, 2);
+    const second = codeIn(h, phone);
+    if (first !== second) {
+      await h.say(user, first);
+      expect((await h.botMessage(user, 3)).text).to.contain('попереднього SMS').and.not.contain('Залишилось');
+    } else {
+      await h.say(user, 'ще раз');
+      await h.botMessage(user, 3);
+    }
+    await h.say(user, `Мені прийшов код ${second} дякую`);
+    expect((await h.botMessage(user, 4)).text).to.contain('підключено');
+  });
+
+  it('tells a second chat asking for a code to a number within the minute no more than that', async () => {
+    await h.say('bind-36', '0681000036');
+    await h.botMessage('bind-36', 1);
+    await h.say('bind-37', '0681000036');
+    const reply = (await h.botMessage('bind-37', 1)).text;
+    expect(reply).to.contain('щойно надіслано код').and.not.contain('напишіть код сюди');
+  });
+
+  it('keeps the menu of a connected user who types six digits with no code pending', async () => {
+    const user = 'bind-38';
+    await h.bindPhone(user, '+380681000038');
+    const before = h.viber.to(user).length;
+    await h.say(user, '123456');
+    const reply = await waitFor('the answer', () => h.viber.to(user)[before]);
+    expect(reply.body.text).to.contain('уже підключено');
+    expect(reply.body.keyboard.Buttons.map((b: any) => b.Text)).to.include('Мої рецепти');
+  });
+
+  it('explains that SMS cannot be turned off instead of offering to turn Viber off', async () => {
+    const user = 'bind-39';
+    await h.bindPhone(user, '+380681000039');
+    for (const text of ['не надсилайте мені смс, тільки вайбер', 'як вимкнути смс']) {
+      const before = h.viber.to(user).length;
+      await h.say(user, text);
+      const reply = await waitFor('the answer', () => h.viber.to(user)[before]);
+      expect(reply.body.text, text).to.contain('SMS вимкнути не можна').and.not.contain('Вимкнути повідомлення eHealth у Viber?');
+    }
+    const before = h.viber.to(user).length;
+    await h.say(user, 'хочу тільки смс');
+    expect((await waitFor('the answer', () => h.viber.to(user)[before])).body.text).to.contain('Вимкнути повідомлення eHealth у Viber?');
+  });
+
   it('refuses a landline, which no SMS reaches, saying a mobile number is needed', async () => {
     await h.say('bind-17', '044 123 45 67');
     expect((await h.botMessage('bind-17', 1)).text).to.contain('мобільний номер');

@@ -74,6 +74,8 @@ export function parseEvent(body: unknown): ParseResult {
   const id = input.id;
   if (id === undefined || id === null || id === '') problem('id', 'is required');
   else if (typeof id !== 'string' || !ID.test(id)) problem('id', 'must be 1–128 characters of A-Z a-z 0-9 . _ : -');
+  // URLs collapse these path segments: GET /ehealth/events/.. could never find the event.
+  else if (id === '.' || id === '..') problem('id', 'must not be "." or "..": the event could not be looked up by URL');
 
   const type = input.type;
   const knownType = typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type);

@@ -31,19 +31,31 @@ export function smsText(facts: SmsFacts, t: TFunction): string {
     if (text.length <= UCS2_SEGMENT) return text;
   }
   // Even the surname is too long: its initial, as a cut word would name someone else ("Вишневе." for "Вишневецька").
-  return render(`${[...(facts.patientName as string).trim()][0]}.`);
+  const shortest = shorterNames(facts.patientName as string).at(-1) as string;
+  return render(`${[...shortest][0]}.`);
 }
 
 /**
  * "Петренко Марія Іванівна" → itself, "Петренко М. І.", "Петренко М.", "Петренко"; a double surname
- * ("Коваль-Вишневецька М.") then also by its first part, "Коваль М.", "Коваль".
+ * ("Коваль-Вишневецька М.") then also by its first part, "Коваль М.", "Коваль". Lower-case particles stay with
+ * the surname they belong to ("де ла Крус-Гарсія Марія" → "де ла Крус-Гарсія М."), and words without a letter
+ * (an emoji) are dropped.
  */
 export function shorterNames(name: string): string[] {
-  const words = name.trim().split(/\s+/);
-  const [surname, ...rest] = words;
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .map((word) => word.replace(/^[^\p{L}]+|[^\p{L}.]+$/gu, ''))
+    .filter((word) => /\p{L}/u.test(word));
+  if (words.length === 0) return [name.trim()];
+  // The surname runs to its first capitalised word: "де ла Крус", "van der Berg".
+  const capitalised = words.findIndex((word) => /^\p{Lu}/u.test(word));
+  const surnameLength = capitalised < 0 || capitalised === words.length - 1 ? 1 : capitalised + 1;
+  const surname = words.slice(0, surnameLength).join(' ');
+  const rest = words.slice(surnameLength);
   const initials = rest.map((word) => (word.endsWith('.') && word.length <= 3 ? word : `${[...word][0]}.`));
   const withSurname = (first: string) => [[first, ...initials].join(' '), [first, ...initials.slice(0, 1)].join(' '), first];
-  const firstPart = surname.split('-')[0];
+  const firstPart = surname.replace(/-[^ ]*$/, '');
   const names = [words.join(' '), ...withSurname(surname), ...(firstPart && firstPart !== surname ? withSurname(firstPart) : [])];
   return [...new Set(names)];
 }

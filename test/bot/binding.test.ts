@@ -362,7 +362,7 @@ describe('subscribing by phone', () => {
     await h.say(user, '123456');
     const reply = await waitFor('the answer', () => h.viber.to(user)[before]);
     expect(reply.body.text).to.contain('уже підключено');
-    expect(reply.body.keyboard.Buttons.map((b: any) => b.Text)).to.include('Мої рецепти');
+    expect((reply.body.keyboard as { Buttons: Array<{ Text: string }> }).Buttons.map((b) => b.Text)).to.include('Мої рецепти');
   });
 
   it('explains that SMS cannot be turned off instead of offering to turn Viber off', async () => {

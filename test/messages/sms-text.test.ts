@@ -52,6 +52,13 @@ describe('smsText', () => {
     expect(shorterNames('Коваль-Вишневецька Марія')).to.deep.equal(['Коваль-Вишневецька Марія', 'Коваль-Вишневецька М.', 'Коваль-Вишневецька', 'Коваль М.', 'Коваль']);
   });
 
+  it('keeps lower-case particles with the surname and drops words without a letter', () => {
+    const t = translator('uk');
+    const sms = (patientName: string) => smsText({ type: 'medication_request', thirdPerson: true, patientName, number: '0000-K8K5-5MTE-352H', code: '1234' }, t);
+    expect(sms('де ла Крус-Гарсія Марія Хосе')).to.equal('Рецепт для де ла Крус-Гарсія М. Х.: 0000-K8K5-5MTE-352H. Код: 1234');
+    expect(sms('😀 Іваненко Олена')).to.equal('Рецепт для Іваненко Олена: 0000-K8K5-5MTE-352H. Код: 1234');
+  });
+
   it('never names the patient by a word cut short: a double surname by its first part, else the initial', () => {
     const t = translator('uk');
     const sms = (patientName: string) => smsText({ type: 'medication_request', thirdPerson: true, patientName, number: '0000-K8K5-5MTE-352H', code: '1234' }, t);

@@ -77,6 +77,17 @@ describe('POST /ehealth/events', () => {
     expect(fields).to.include.members(['id', 'type', 'phone_number']);
   });
 
+  it('refuses the ids "." and "..", which no URL can look up, and takes dots inside an id', async () => {
+    for (const id of ['.', '..']) {
+      const reply = await h.push(event({ id }));
+      expect(reply.status, id).to.equal(422);
+      expect(reply.json.error.fields[0]).to.deep.include({ field: 'id' });
+    }
+    const dotted = event({ id: '...x.' });
+    expect((await h.push(dotted)).status).to.equal(202);
+    expect((await h.status(dotted.id as string)).status).to.equal(200);
+  });
+
   it('requires the patient name when the recipient is a third person', async () => {
     const reply = await h.push(event({ third_person: true, patient: { id: 'p-2' } }));
     expect(reply.status).to.equal(422);

@@ -113,7 +113,10 @@ function interpret(reply: TurboSmsReply, sequence: number): SmsOutcome {
   const requestAccepted = ACCEPTED.has(code) || (code === 0 && recipient !== undefined);
   if (requestAccepted && recipient) {
     const recipientCode = Number(recipient.response_code ?? 0);
-    if ((recipientCode === 0 || ACCEPTED.has(recipientCode)) && recipient.message_id) return { ok: true, messageId: recipient.message_id };
+    if (recipientCode === 0 || ACCEPTED.has(recipientCode)) {
+      // Accepted for this number, even without a message id to ask about later.
+      return { ok: true, messageId: recipient.message_id ? recipient.message_id : `sequence:${sequence}` };
+    }
     return {
       ok: false,
       permanent: NUMBER_REFUSED.has(recipientCode),
@@ -121,6 +124,10 @@ function interpret(reply: TurboSmsReply, sequence: number): SmsOutcome {
     };
   }
   if (requestAccepted) return { ok: true, messageId: `sequence:${sequence}` };
+  // No code at all ("{}"): not TurboSMS's answer to anything; it may still have taken the SMS.
+  if (reply.response_code === undefined || reply.response_code === null) {
+    return { ok: false, permanent: false, reason: 'turbosms answered without a response_code', uncertain: true };
+  }
   return {
     ok: false,
     permanent: NUMBER_REFUSED.has(code),

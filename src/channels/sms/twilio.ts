@@ -51,14 +51,24 @@ export class TwilioProvider implements SmsProvider {
     } catch {
       // A proxy's HTML error page: judged by the HTTP status below.
     }
+    const code = Number(parsed.code);
+    const sid = typeof parsed.sid === 'string' && parsed.sid ? parsed.sid : null;
     if (reply.status >= 200 && reply.status < 300) {
       if (parsed.status === 'failed' || parsed.status === 'undelivered') {
         return { ok: false, permanent: false, reason: `twilio ${parsed.status}` };
       }
-      // Created, even if the body cannot be read: sending again would put a second SMS on the phone.
-      return { ok: true, messageId: typeof parsed.sid === 'string' && parsed.sid ? parsed.sid : UNREADABLE_SID };
+      if (sid) return { ok: true, messageId: sid };
+      // Twilio's error body under a 2xx (a proxy rewrote the status): the error it names.
+      if (Number.isFinite(code) && parsed.code !== undefined && parsed.code !== null) {
+        const said = typeof parsed.message === 'string' && parsed.message ? ` ${parsed.message}` : '';
+        return { ok: false, permanent: NUMBER_REFUSED.has(code), reason: `twilio HTTP ${reply.status} ${code}${said}` };
+      }
+      // 201 is how Twilio answers a message it created: sending again would put a second SMS on the phone,
+      // even if the body was lost on the way. Any other 2xx without a message SID (200 with an HTML page,
+      // 204) came from something in between: the SMS may not exist, so it is not taken as sent.
+      if (reply.status === 201) return { ok: true, messageId: UNREADABLE_SID };
+      return { ok: false, permanent: false, reason: `twilio HTTP ${reply.status} without a message SID`, uncertain: true };
     }
-    const code = Number(parsed.code);
     const said = typeof parsed.message === 'string' && parsed.message ? ` ${parsed.message}` : '';
     const reason = `twilio HTTP ${reply.status}${Number.isFinite(code) ? ` ${code}` : ''}${said}`;
     return { ok: false, permanent: NUMBER_REFUSED.has(code), reason, uncertain: reply.status >= 500 };

@@ -117,6 +117,22 @@ describe('replies that are not the provider\'s JSON', () => {
     }
     expect(await sendThrough(twilio, 400, 'null')).to.deep.include({ ok: false, permanent: false });
   });
+
+  it('takes a Twilio 2xx without a message SID for what it is: the error it names, or not sent', async () => {
+    // Twilio's error JSON under a 200 (a proxy in between): the named error, permanent for an invalid number.
+    expect(await sendThrough(twilio, 200, JSON.stringify({ code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 }))).to.deep.include({ ok: false, permanent: true });
+    expect(await sendThrough(twilio, 200, JSON.stringify({ code: 20429, message: 'Too Many Requests', status: 429 }))).to.deep.include({ ok: false, permanent: false });
+    // A page or nothing under 200 or 204: no message was created that we know of; the cascade goes on.
+    for (const [status, body] of [[200, '<html>ok</html>'], [200, ''], [204, '']] as const) {
+      expect(await sendThrough(twilio, status, body), `${status} ${body}`).to.deep.include({ ok: false, permanent: false, uncertain: true });
+    }
+  });
+
+  it('takes TurboSMS\'s "OK" for the number without a message id as sent, and an answer with no code at all as uncertain', async () => {
+    const accepted = await sendThrough(turbo, 200, JSON.stringify({ response_code: 800, response_result: [{ phone: '380671234567', response_code: 0, response_status: 'OK' }] }));
+    expect(accepted.ok).to.equal(true);
+    expect(await sendThrough(turbo, 200, '{}')).to.deep.include({ ok: false, permanent: false, uncertain: true });
+  });
 });
 
 describe('delivery reports', () => {

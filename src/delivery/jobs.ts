@@ -9,6 +9,14 @@ export type JobStep = 'dispatch' | 'viber_wait' | 'sms' | 'sms_report' | 'claim_
 
 export type JobState = Record<string, unknown>;
 
+const JOB_STEPS: readonly JobStep[] = ['dispatch', 'viber_wait', 'sms', 'sms_report', 'claim_sms', 'viber_message'];
+
+/** A step's name, checked against the known steps before it goes into SQL text. */
+function stepName(step: JobStep): JobStep {
+  if (!JOB_STEPS.includes(step)) throw new Error(`unknown job step ${String(step)}`);
+  return step;
+}
+
 export interface ClaimedJob {
   id: string;
   round: number;
@@ -45,13 +53,14 @@ export class JobQueue {
   ) {}
 
   /** Claims up to `limit` due jobs for this worker. */
-  async claim(limit: number, now: number): Promise<ClaimedJob[]> {
+  async claim(limit: number, now: number, options: { except?: JobStep } = {}): Promise<ClaimedJob[]> {
     const until = now + this.leaseMs;
+    const except = options.except ? ` AND step <> '${stepName(options.except)}'` : '';
     if (this.db.dialect === 'postgres') {
       const rows: Array<Record<string, unknown>> = await this.db.source.query(
         `UPDATE jobs SET locked_by = $1, locked_until = $2
           WHERE id IN (SELECT id FROM jobs
-                        WHERE due_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
+                        WHERE due_at <= $3 AND (locked_until IS NULL OR locked_until < $3)${except}
                         ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED)
           RETURNING id, round, step, due_at, state`,
         [this.workerId, until, now, limit],
@@ -64,7 +73,7 @@ export class JobQueue {
         select(
           manager,
           `UPDATE jobs SET locked_by = ?, locked_until = ?
-            WHERE id IN (SELECT id FROM jobs WHERE due_at <= ? AND (locked_until IS NULL OR locked_until < ?) ORDER BY due_at LIMIT ?)
+            WHERE id IN (SELECT id FROM jobs WHERE due_at <= ? AND (locked_until IS NULL OR locked_until < ?)${except} ORDER BY due_at LIMIT ?)
             RETURNING id, round, step, due_at, state`,
           [this.workerId, until, now, now, limit],
         ),

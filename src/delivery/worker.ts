@@ -6,6 +6,12 @@ export type StepHandler = (job: ClaimedJob) => Promise<void>;
 /** While holding back, claims are at least this far apart. */
 const HOLD_BACK_CLAIM_INTERVAL_MS = 50;
 
+/**
+ * Replies in the chat: they may hold at most half of the slots, so that a Viber API that hangs (each reply
+ * then waits out its timeout, and is tried again) never holds back the codes, which have SMS to go to.
+ */
+const CHAT_STEP: JobStep = 'viber_message';
+
 export interface WorkerOptions {
   /** Jobs handled at once; most of their time is spent waiting on providers. */
   concurrency?: number;
@@ -32,8 +38,8 @@ export class Worker {
   private readonly retryAfterErrorMs: number;
   private readonly now: () => number;
   private readonly holdBack: () => boolean;
-  /** Running steps, with the id of the job each one holds. */
-  private readonly inFlight = new Map<Promise<void>, string>();
+  /** Running steps, with the job each one holds. */
+  private readonly inFlight = new Map<Promise<void>, { id: string; step: JobStep }>();
   private renewTimer: NodeJS.Timeout | null = null;
   private loopDone: Promise<void> | null = null;
   private stopping = false;
@@ -114,7 +120,7 @@ export class Worker {
   private async renewLeases(): Promise<void> {
     if (this.inFlight.size === 0) return;
     try {
-      await this.queue.renew([...new Set(this.inFlight.values())], this.now());
+      await this.queue.renew([...new Set([...this.inFlight.values()].map((job) => job.id))], this.now());
     } catch (error) {
       this.logger.error({ err: error }, 'could not renew job leases');
     }
@@ -140,7 +146,7 @@ export class Worker {
         let claimed: ClaimedJob[];
         this.lastClaimAt = performance.now();
         try {
-          claimed = await this.queue.claim(capacity, this.now());
+          claimed = await this.claim(capacity);
         } catch (error) {
           this.logger.error({ err: error }, 'could not claim jobs; retrying');
           await this.sleep(this.pollMs);
@@ -153,6 +159,20 @@ export class Worker {
       if (this.pendingWake || this.stopping) continue;
       await this.sleep(capacity > 0 && !this.behind ? await this.untilNextDue() : this.pollMs);
     }
+  }
+
+  /**
+   * Due jobs, oldest first, with chat replies kept to their share of the slots: first whatever is due up to
+   * the room left for replies, then, if that filled up, anything but replies.
+   */
+  private async claim(capacity: number): Promise<ClaimedJob[]> {
+    let chatRunning = 0;
+    for (const job of this.inFlight.values()) if (job.step === CHAT_STEP) chatRunning += 1;
+    const chatRoom = Math.max(0, Math.floor(this.concurrency / 2) - chatRunning);
+    const first = chatRoom > 0 ? await this.queue.claim(Math.min(capacity, chatRoom), this.now()) : [];
+    const left = capacity - first.length;
+    if (left === 0 || (chatRoom > 0 && first.length < Math.min(capacity, chatRoom))) return first;
+    return [...first, ...(await this.queue.claim(left, this.now(), { except: CHAT_STEP }))];
   }
 
   private async untilNextDue(): Promise<number> {
@@ -182,12 +202,12 @@ export class Worker {
   private run(job: ClaimedJob): void {
     // Its lease ran out while the step still runs here (the database hung): the step carries on, and a
     // second run beside it would send the message again.
-    if ([...this.inFlight.values()].includes(job.id)) return;
+    if ([...this.inFlight.values()].some((running) => running.id === job.id)) return;
     const task = this.handle(job).finally(() => {
       this.inFlight.delete(task);
       this.wake();
     });
-    this.inFlight.set(task, job.id);
+    this.inFlight.set(task, { id: job.id, step: job.step });
   }
 
   private async handle(job: ClaimedJob): Promise<void> {

@@ -72,3 +72,23 @@ describe('provider outages', () => {
     expect(h.twilio.to('+380677000002')).to.have.length(0);
   });
 });
+
+describe('a Viber API that hangs while many patients write', () => {
+  let h: Harness;
+  before(async () => {
+    h = await new Harness().start();
+    h.viber.behaviour = () => 'hang';
+  });
+  after(() => h.stop());
+
+  it('keeps half the worker for the codes: an SMS goes out while the chat replies wait for Viber', async () => {
+    // More replies than the worker's 64 slots, each held for the Viber timeout (5 s).
+    for (let i = 0; i < 80; i += 1) await h.say(`hanging-chat-${i}`, 'привіт');
+    await waitFor('the replies in flight', () => h.viber.unanswered.length >= 32);
+    const body = event({ phone_number: '+380677000090', code: '6190' });
+    await h.push(body);
+    // Before the first replies time out, so without a slot of its own it could not have gone.
+    await waitFor('the SMS', () => h.turbo.to('+380677000090')[0], 3000);
+    expect(h.viber.unanswered.length).to.be.at.most(32);
+  });
+});

@@ -3,7 +3,7 @@ import { MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { type EventType, isPrescriptionType, isReferralType } from '../ehealth/event';
 import { EhealthEvent } from '../entities/EhealthEvent';
 import type { Language } from '../i18n';
-import { daysLeft, formatValidUntil } from '../messages/dates';
+import { daysLeft, formatClock, formatValidUntil } from '../messages/dates';
 import { parseDetails } from '../messages/facts';
 import type { Intent } from '../nlu/classifier';
 
@@ -184,8 +184,12 @@ function latestCode(events: EhealthEvent[], documents: PatientDocument[], now: n
   const forWhom = event.thirdPerson && event.patientName ? t('answers:for_patient', { name: event.patientName }) : null;
   const lines = [t('answers:last_code', { code: event.code, what: [what, subject].filter(Boolean).join(' — ') })];
   if (forWhom) lines.push(forWhom);
-  if (event.expiresAt !== null) {
-    lines.push(t('answers:last_code_until', { date: formatValidUntil(event.expiresAt, language), left: t('answers:days_left', { count: daysLeft(event.expiresAt, now) }) }));
+  const validUntil = codeValidUntil(event);
+  if (validUntil !== null && event.type === 'verification' && validUntil - now < 24 * 3600_000) {
+    // An authorisation code lives minutes: the time of day says more than the date.
+    lines.push(t('answers:last_code_until_time', { time: formatClock(validUntil, language).slice(0, 5) }));
+  } else if (validUntil !== null) {
+    lines.push(t('answers:last_code_until', { date: formatValidUntil(validUntil, language), left: t('answers:days_left', { count: daysLeft(validUntil, now) }) }));
   }
   return lines.join('\n');
 }

@@ -97,6 +97,9 @@ describe('answers', () => {
     expect(answerText('last_code', [old], NOW, t, 'uk')).not.to.contain('4499');
     const fresh = stored({ type: 'verification', number: null, code: '4499', expiresAt: null, createdAt: NOW - 5 * 60_000 });
     expect(answerText('last_code', [fresh], NOW, t, 'uk')).to.contain('4499');
+    // Until when, to the minute: 10 minutes from now, in Kyiv.
+    const kyivTime = new Intl.DateTimeFormat('uk-UA', { timeZone: 'Europe/Kyiv', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(NOW + 10 * 60_000));
+    expect(answerText('last_code', [fresh], NOW, t, 'uk')).to.contain(`Дійсний до ${kyivTime}`);
   });
 
   it('counts days left on the calendar: none on the last day, 34 from 26 November to 30 December', () => {

@@ -91,6 +91,8 @@ interface ReadySms {
   key: string;
   provider: SmsProvider;
   state: SmsState;
+  /** An earlier try through this provider may have sent this SMS (an uncertain failure, a send cut short). */
+  inDoubt: boolean;
 }
 
 interface SmsState extends JobState {
@@ -282,13 +284,17 @@ export class Cascade {
     state.provider = provider.name;
     const firstMessage =
       event.round === 0 && event.channel === null && state.rounds === 0 && state.providerIndex === 0 && state.uncertainRetries === 0;
+    const named = state.attemptId;
     const attemptId = await this.smsAttempt(manager, event, provider.name, state);
+    // The attempt the state named was still `sending` and is used again: a send through it was cut short.
+    const cutShort = named !== undefined && attemptId === named;
+    const inDoubt = state.inDoubt.includes(provider.name) || cutShort;
     const key = (state.keys[provider.name] ??= `${event.id}:${event.round}:${provider.name}:${randomUUID()}`);
     // The channel stays what it was until an SMS goes out: a Viber receipt still counts meanwhile.
     await this.setStatus(manager, event, 'sending', event.channel, event.reason);
     // Saved before the send, so that a crash during it retries with the same key.
     await this.queue.moveOn(manager, job.id, 'sms', state);
-    return { firstMessage, event, attemptId, key, provider, state };
+    return { firstMessage, event, attemptId, key, provider, state, inDoubt };
   }
 
   /**
@@ -326,15 +332,21 @@ export class Cascade {
         return event ? this.readySms(manager, job, event, state) : null;
       }, BOOKKEEPING);
       if (!prepared) return;
-      const { firstMessage, event, attemptId, key, provider } = prepared;
+      const { firstMessage, event, attemptId, key, provider, inDoubt } = prepared;
       prepared = undefined;
       const text = smsText(factsOf(event), translator('uk'));
       if (firstMessage) this.metrics.timeToFirstSend('sms', (this.now() - event.createdAt) / 1000);
       const startedAt = performance.now();
+      const message = { to: event.phone as string, text, idempotencyKey: key };
+      // A provider without idempotency keys is asked first whether an earlier try went out after all.
+      const alreadySent = inDoubt && provider.findSent ? await provider.findSent(message, state.startedAt).catch(() => null) : null;
       // send() promises not to throw; should a provider break that promise, its SMS may have gone out.
-      const outcome = await provider
-        .send({ to: event.phone as string, text, idempotencyKey: key })
-        .catch((error: unknown): SmsOutcome => ({ ok: false, permanent: false, uncertain: true, reason: `${provider.name} client error: ${String(error)}` }));
+      const outcome: SmsOutcome = alreadySent
+        ? { ok: true, messageId: alreadySent }
+        : await provider
+            .send(message)
+            .catch((error: unknown): SmsOutcome => ({ ok: false, permanent: false, uncertain: true, reason: `${provider.name} client error: ${String(error)}` }));
+      if (alreadySent) this.options.logger.info({ event: event.id, provider: provider.name }, 'an earlier uncertain SMS send had gone out: not sent again');
       this.metrics.sendLatency('sms', provider.name, (performance.now() - startedAt) / 1000);
       this.metrics.delivery('sms', provider.name, outcome.ok ? 'sent' : outcome.permanent ? 'rejected' : 'failed');
       this.options.logger.info(
@@ -366,7 +378,9 @@ export class Cascade {
         }
         state.reasons = [...state.reasons.slice(-5), outcome.reason];
         if (outcome.uncertain && !state.inDoubt.includes(provider.name)) state.inDoubt.push(provider.name);
-        if (outcome.uncertain && provider.idempotent && state.uncertainRetries < UNCERTAIN_RETRIES) {
+        // The same provider once more, shortly: an idempotent one drops the repeat, one that can be asked
+        // (findSent) is asked first.
+        if (outcome.uncertain && (provider.idempotent || provider.findSent) && state.uncertainRetries < UNCERTAIN_RETRIES) {
           state.uncertainRetries += 1;
           const retryAt = now + Math.round(UNCERTAIN_RETRY_DELAY_MS * (0.5 + this.random() / 2));
           if (event.expiresAt === null || retryAt < event.expiresAt) {

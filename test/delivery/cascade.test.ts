@@ -287,6 +287,20 @@ describe('the cascade', () => {
       expect(h.turbo.to(phone)).to.have.length(1);
     });
 
+    it('asks Twilio whether a send it answered with a 500 went out, and does not send it again', async () => {
+      const phone = '+380673000031';
+      h.turbo.behaviour = (to) => (to === phone ? { code: 203, status: 'NOT_ENOUGH_MONEY' } : 'ok');
+      let first = true;
+      h.twilio.behaviour = (to) => (to === phone && first ? ((first = false), 'sent-then-500') : 'ok');
+      const body = event({ phone_number: phone, code: '3131' });
+      await h.push(body);
+      const view = await h.waitForStatus(body.id as string, 'sent');
+      expect(h.twilio.to(phone)).to.have.length(1);
+      expect(h.twilio.listRequests).to.include(phone);
+      const twilioTries = view.attempts.filter((a: any) => a.provider === 'twilio').map((a: any) => a.status);
+      expect(twilioTries).to.deep.equal(['failed', 'sent']);
+    });
+
     it('moves to the next provider at once after a failure that surely sent nothing', async () => {
       h.turbo.behaviour = () => ({ code: 203, status: 'NOT_ENOUGH_MONEY' });
       const body = event({ phone_number: '+380673000011' });

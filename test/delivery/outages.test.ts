@@ -47,10 +47,13 @@ describe('provider outages', () => {
     expect(waiting.attempts.map((a: any) => [a.provider, a.status])).to.deep.equal([
       ['viber', 'failed'],
       ['turbosms', 'failed'],
-      // A 503 is uncertain: TurboSMS is asked once more with the same sequence_id before Twilio.
+      // A 503 is uncertain: TurboSMS is asked once more with the same sequence_id before Twilio; Twilio,
+      // which has no such key, is asked whether the SMS exists, and tried once more when it does not.
       ['turbosms', 'failed'],
       ['twilio', 'failed'],
+      ['twilio', 'failed'],
     ]);
+    expect(h.twilio.listRequests).to.include(phone);
     h.twilio.behaviour = () => 'ok';
     const view = await h.waitForChannel(body.id as string, 'sms');
     expect(view.status).to.equal('sent');

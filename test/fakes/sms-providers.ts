@@ -129,6 +129,8 @@ export class FakeTwilio extends FakeService {
   report: (sms: DeliveredSms) => { status: string; error_code?: number } = () => ({ status: 'delivered' });
   /** The SIDs fetched with `GET …/Messages/{sid}.json`. */
   readonly statusRequests: string[] = [];
+  /** The `To` of each message-list request. */
+  readonly listRequests: string[] = [];
   /** The SMS counts as sent when the request arrives; the answer follows after this delay (sends in flight). */
   replyDelayMs = 0;
   private counter = 0;
@@ -165,6 +167,20 @@ export class FakeTwilio extends FakeService {
       }
       const { status, error_code } = this.report(sms);
       sendJson(res, 200, { sid: sms.messageId, status, error_code: error_code ?? null, to: sms.to, from: sms.sender, body: sms.text, account_sid: this.accountSid, num_segments: '1' });
+      return;
+    }
+    // The message list, newest first, filtered by To (as Twilio's `GET …/Messages.json?To=…`).
+    const listed = url.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json\?(.*)$/);
+    if (req.method === 'GET' && listed && listed[1] === this.accountSid) {
+      const query = new URLSearchParams(listed[2]);
+      this.listRequests.push(query.get('To') ?? '');
+      const to = query.get('To');
+      const messages = this.delivered
+        .filter((sms) => !to || sms.to === to)
+        .reverse()
+        .slice(0, Number(query.get('PageSize') ?? 50))
+        .map((sms) => ({ sid: sms.messageId, to: sms.to, from: sms.sender, body: sms.text, status: 'sent', date_created: new Date(sms.at).toUTCString().replace('GMT', '+0000') }));
+      sendJson(res, 200, { messages, page: 0, page_size: messages.length });
       return;
     }
     if (url !== `/2010-04-01/Accounts/${this.accountSid}/Messages.json`) {

@@ -38,6 +38,12 @@ export interface SmsProvider {
    */
   readonly idempotent: boolean;
   send(message: SmsMessage): Promise<SmsOutcome>;
+  /**
+   * For a provider without idempotency keys: the id of a message to `message.to` with exactly this text that
+   * it created at or after `since` (epoch ms), or null when there is none or it cannot tell. Asked before a
+   * send that an earlier, uncertain try may already have made.
+   */
+  findSent?(message: SmsMessage, since: number): Promise<string | null>;
   /** Asks for the delivery report of a sent SMS (`messageId` from `send`); absent: the provider has none. */
   report?(messageId: string): Promise<SmsReport>;
 }

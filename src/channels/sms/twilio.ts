@@ -74,6 +74,38 @@ export class TwilioProvider implements SmsProvider {
     return { ok: false, permanent: NUMBER_REFUSED.has(code), reason, uncertain: reply.status >= 500 };
   }
 
+  /**
+   * `GET …/Messages.json?To=…&PageSize=20`, newest first: a message with the same text created since `since`.
+   * Twilio has no idempotency key, so this is how a retry after a timeout or a 5xx avoids a second SMS.
+   */
+  async findSent(message: SmsMessage, since: number): Promise<string | null> {
+    const { accountSid, authToken, apiUrl } = this.options;
+    const query = new URLSearchParams({ To: message.to, PageSize: '20' });
+    let reply;
+    try {
+      reply = await get(`${apiUrl}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json?${query}`, {
+        authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
+        accept: 'application/json',
+      });
+    } catch {
+      return null;
+    }
+    if (reply.status !== 200) return null;
+    let listed: unknown;
+    try {
+      listed = (JSON.parse(reply.body) as { messages?: unknown }).messages;
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(listed)) return null;
+    for (const item of listed as Array<Record<string, unknown>>) {
+      const created = Date.parse(String(item?.date_created ?? ''));
+      // date_created has whole seconds: a second's margin.
+      if (item?.body === message.text && typeof item.sid === 'string' && item.sid && created >= since - 1000) return item.sid;
+    }
+    return null;
+  }
+
   /** `GET …/Messages/{sid}.json`: the message's `status`, and `error_code` when it failed. */
   async report(messageId: string): Promise<SmsReport> {
     if (messageId === UNREADABLE_SID) return { kind: 'unsupported', reason: 'twilio gave no message SID' };

@@ -85,7 +85,8 @@ export function documentsOf(events: EhealthEvent[], now: number): PatientDocumen
  * The answer to a data question, in the patient's language. Pure: the caller fetched the events. The
  * question's own words narrow a code question to the kind of code it names (see codeKindAskedFor).
  */
-export function answerText(intent: Intent, events: EhealthEvent[], now: number, t: TFunction, language: Language, question = ''): string {
+export function answerText(intent: Intent, allEvents: EhealthEvent[], now: number, t: TFunction, language: Language, question = ''): string {
+  const { events, named } = eventsAskedAbout(allEvents, question);
   const documents = documentsOf(events, now);
   switch (intent) {
     case 'prescriptions':
@@ -95,12 +96,53 @@ export function answerText(intent: Intent, events: EhealthEvent[], now: number, 
     case 'last_code':
       return latestCode(events, documents, now, t, language, codeKindAskedFor(question));
     case 'expiry':
-      return expiries(documents, now, t, language);
+      return expiries(documents, now, t, language, named);
     case 'help':
       return t('answers:help');
     default:
       return t('answers:unknown');
   }
+}
+
+/** Question words that look like the start of a name ("коли" and Коля) or of a medicine but are neither. */
+const NOT_NAMES = new Set(['коли', 'кода', 'коди', 'коду', 'кодом', 'дати', 'дата', 'дату', 'дітей', 'діти', 'мене', 'мені', 'мама', 'мами', 'мамі', 'маму',
+  'рецепт', 'рецепти', 'рецепта', 'рецепту', 'рецептів', 'направлення', 'направлень', 'скільки', 'сьогодні', 'аптеки', 'аптеці', 'аптека', 'лікаря', 'лікар',
+  'діє', 'дійсний', 'дійсне', 'чинний', 'терміну', 'термін', 'закінчується', 'покажи', 'покажіть', 'можна', 'будь', 'ласка', 'дякую']);
+
+/** A question's words in lower case, apostrophes made one, without punctuation. */
+function wordsOf(text: string): string[] {
+  return text.toLocaleLowerCase('uk').replace(/[’ʼ`´]/g, "'").split(/[^\p{L}']+/u).filter((word) => word.length >= 3 && !NOT_NAMES.has(word));
+}
+
+/** Whether `word` is a form of `name`: the same start (4 letters, or all but the last of a short name). */
+function sameStem(word: string, name: string, length: number): boolean {
+  const stem = name.slice(0, Math.min(length, name.length - 1));
+  return stem.length >= 3 && word.startsWith(stem) && word.length <= name.length + 3;
+}
+
+/**
+ * The events a question is about when it names someone or something among them: a patient by their given
+ * name ("код для дарʼї"), or a medicine or a service ("рецепт на лізиноприл"). Otherwise all of them.
+ */
+export function eventsAskedAbout(events: EhealthEvent[], question: string): { events: EhealthEvent[]; named: boolean } {
+  const words = wordsOf(question);
+  if (words.length === 0) return { events, named: false };
+  const givenNames = (event: EhealthEvent) => (event.thirdPerson && event.patientName ? wordsOf(event.patientName).slice(1) : []);
+  const forPatient = events.filter((event) => givenNames(event).some((name) => words.some((word) => sameStem(word, name, 4))));
+  if (forPatient.length > 0) {
+    const keys = new Set(forPatient.map((event) => event.patientId ?? event.patientName));
+    return { events: events.filter((event) => event.thirdPerson && keys.has(event.patientId ?? event.patientName)), named: true };
+  }
+  const subjectWords = (event: EhealthEvent) => {
+    const details = parseDetails(event.details);
+    return wordsOf([details.medication, details.service].filter(Boolean).join(' ')).filter((word) => word.length >= 5);
+  };
+  const aboutSubject = events.filter((event) => subjectWords(event).some((subject) => words.some((word) => word.length >= 5 && sameStem(word, subject, 5))));
+  if (aboutSubject.length > 0) {
+    const numbers = new Set(aboutSubject.map((event) => event.number));
+    return { events: events.filter((event) => event.number !== null && numbers.has(event.number)), named: true };
+  }
+  return { events, named: false };
 }
 
 function until(expiresAt: number | null, now: number, t: TFunction, language: Language): string | null {
@@ -194,16 +236,19 @@ function latestCode(events: EhealthEvent[], documents: PatientDocument[], now: n
   return lines.join('\n');
 }
 
-function expiries(documents: PatientDocument[], now: number, t: TFunction, language: Language): string {
+/** Until when each valid document is; asked about named ones ("рецепт на лізиноприл ще дійсний?"), those that ended too. */
+function expiries(documents: PatientDocument[], now: number, t: TFunction, language: Language, named = false): string {
   const active = documents.filter((d) => d.state === 'active').sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity));
-  if (active.length === 0) return t('answers:expiry_none');
+  const shown = active.length === 0 && named ? documents : active;
+  if (shown.length === 0) return t('answers:expiry_none');
   const lines = [t('answers:expiry_title')];
-  for (const document of active.slice(0, MAX_LISTED)) {
+  for (const document of shown.slice(0, MAX_LISTED)) {
     const name = t(document.kind === 'prescription' ? 'answers:expiry_prescription' : 'answers:expiry_referral', { number: document.number });
     const who = document.patientName ? ` (${document.patientName})` : '';
     const subject = document.subject ? ` — ${document.subject}` : '';
-    lines.push(`• ${name}${subject}${who}: ${until(document.expiresAt, now, t, language) ?? '—'}`);
+    const state = document.state === 'active' ? (until(document.expiresAt, now, t, language) ?? '—') : t(`answers:inactive_${document.state}`);
+    lines.push(`• ${name}${subject}${who}: ${state}`);
   }
-  if (active.length > MAX_LISTED) lines.push(t('answers:more', { count: active.length - MAX_LISTED }));
+  if (shown.length > MAX_LISTED) lines.push(t('answers:more', { count: shown.length - MAX_LISTED }));
   return lines.join('\n');
 }

@@ -92,6 +92,26 @@ describe('answers', () => {
     expect(answer('який останній код?')).to.contain('4411');
   });
 
+  it('answers about the child or the medicine the question names', () => {
+    const events = [
+      stored({ type: 'verification', number: null, code: '5555', expiresAt: null, createdAt: NOW - 60_000 }),
+      stored({ number: '0000-AAAA-AAAA-AAD1', code: '2222', thirdPerson: true, patientId: 'daria', patientName: "Коваль Дар'я", createdAt: NOW - 2 * DAY }),
+      stored({ type: 'service_request', number: '1234-5678-9012-0001', code: '3333', thirdPerson: true, patientId: 'illia', patientName: 'Коваль Ілля', createdAt: NOW - 3 * DAY, details: JSON.stringify({ service: 'Консультація ЛОР' }) }),
+      stored({ number: '0000-AAAA-AAAA-AAL1', code: '4444', createdAt: NOW - 40 * DAY, expiresAt: NOW - 5 * DAY, details: JSON.stringify({ medication: 'Лізиноприл', dosage: '10 мг' }) }),
+      stored({ number: '0000-AAAA-AAAA-AAM1', code: '6666', createdAt: NOW - 4 * DAY, details: JSON.stringify({ medication: 'Метформін', dosage: '500 мг' }) }),
+    ];
+    const answer = (intent: 'last_code' | 'expiry' | 'prescriptions', question: string) => answerText(intent, events, NOW, t, 'uk', question);
+    expect(answer('last_code', 'який код для дарʼї')).to.contain('2222').and.not.contain('5555');
+    expect(answer('last_code', 'код для Іллі')).to.contain('3333').and.not.contain('2222');
+    expect(answer('last_code', 'який останній код')).to.contain('5555');
+    // An expired medicine asked about by name is said to have expired, not left out.
+    const lisinopril = answer('expiry', 'рецепт на лізиноприл ще дійсний?');
+    expect(lisinopril).to.contain('Лізиноприл').and.contain('термін минув').and.not.contain('Метформін');
+    expect(answer('expiry', 'до якого числа рецепт на метформін')).to.contain('Метформін').and.not.contain('Лізиноприл');
+    // "коли" is not Коля, nor anyone else.
+    expect(answer('expiry', 'коли закінчується рецепт')).to.contain('Метформін').and.contain("Коваль Дар'я");
+  });
+
   it('does not offer an authorisation code without expires_at after its 15 minutes', () => {
     const old = stored({ type: 'verification', number: null, code: '4499', expiresAt: null, createdAt: NOW - 16 * 60_000 });
     expect(answerText('last_code', [old], NOW, t, 'uk')).not.to.contain('4499');

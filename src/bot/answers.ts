@@ -83,7 +83,8 @@ export function documentsOf(events: EhealthEvent[], now: number): PatientDocumen
 
 /**
  * The answer to a data question, in the patient's language. Pure: the caller fetched the events. The
- * question's own words narrow a code question to the kind of code it names (see codeKindAskedFor).
+ * question's own words narrow the answer to the child or the medicine it names (eventsAskedAbout) and a code
+ * question to the kind of code it names (codeKindAskedFor).
  */
 export function answerText(intent: Intent, allEvents: EhealthEvent[], now: number, t: TFunction, language: Language, question = ''): string {
   const { events, named } = eventsAskedAbout(allEvents, question);

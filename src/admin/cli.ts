@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { EntityManager } from 'typeorm';
 import { ConfigError, type DatabaseConfig, loadDatabaseConfig, readDotEnv } from '../config';
 import { type Database, openDatabase } from '../db/database';
 import { type AuditOutcome, appendAudit, listAudit, targets } from './audit';
-import { createStaff, issueToken, listStaff, parseStaffInput, removeStaff } from './staff';
+import { createStaff, issueToken, listStaff, parseStaffInput, removeStaff, revokeTokens, type StaffView } from './staff';
 import { collectStats } from './stats';
 import { InvalidInput, UUID } from './validate';
 
@@ -14,6 +15,7 @@ const USAGE = `Usage: npm run -s admin -- <command> [options]
   create-staff --name <name> --role operator|admin [--viber-id <id>] [--token]
                               add a staff member (--token: issue an API token at once)
   issue-token <staff-id>      issue an API token (printed once; only its hash is kept)
+  revoke-tokens <staff-id>    revoke every API token of a staff member (they stay staff)
   list-staff                  current staff members
   remove-staff <staff-id>     remove a staff member and delete their tokens
   stats                       today's and the last 7 days' figures, subscribers, queue
@@ -22,6 +24,13 @@ const USAGE = `Usage: npm run -s admin -- <command> [options]
 
 Works on the database the server uses (DATABASE_URL, from the environment or .env).
 Every command except help is written to the audit log as cli:<your user name>.`;
+
+/** The commands that act on one staff member: the audit action and the change (null: no such member). */
+const STAFF_STEPS: Record<'issue-token' | 'revoke-tokens' | 'remove-staff', { action: string; run: (manager: EntityManager, id: string, now: number) => Promise<string | number | StaffView | null> }> = {
+  'issue-token': { action: 'token.issue', run: (manager, id, now) => issueToken(manager, id, now) },
+  'revoke-tokens': { action: 'token.revoke', run: (manager, id) => revokeTokens(manager, id) },
+  'remove-staff': { action: 'staff.delete', run: (manager, id, now) => removeStaff(manager, id, now) },
+};
 
 export interface CliIo {
   out(text: string): void;
@@ -100,25 +109,28 @@ export async function runAdminCli(argv: string[], env: Record<string, string | u
         return 0;
       }
       case 'issue-token':
+      case 'revoke-tokens':
       case 'remove-staff': {
-        const id = onePositional(rest, '<staff-id>');
+        const id = onePositional(rest, '<staff-id>').toLowerCase();
         if (!UUID.test(id)) throw new Usage(`${command}: <staff-id> must be a staff id (a UUID, see list-staff)`);
         db = await open(config.database, io, false);
         const database = db;
-        const action = command === 'issue-token' ? 'token.issue' : 'staff.delete';
+        const step = STAFF_STEPS[command];
         const result = await database.tx(async (manager) => {
-          const value = command === 'issue-token' ? await issueToken(manager, id.toLowerCase(), now()) : await removeStaff(manager, id.toLowerCase(), now());
-          if (value) await appendAudit(manager, { via: 'cli', ...actor, action, target: targets.staff(id.toLowerCase()), outcome: 'ok' }, now());
+          const value = await step.run(manager, id, now());
+          if (value !== null) await appendAudit(manager, { via: 'cli', ...actor, action: step.action, target: targets.staff(id), outcome: 'ok' }, now());
           return value;
         });
-        if (!result) {
-          await audit(action, 'not_found', targets.staff(id.toLowerCase()));
+        if (result === null) {
+          await audit(step.action, 'not_found', targets.staff(id));
           io.err(`vistka admin: no current staff member with id ${id}`);
           return 1;
         }
         if (typeof result === 'string') {
           print({ token: result });
           io.err('The token is shown only now: hand it over, then clear this terminal.');
+        } else if (typeof result === 'number') {
+          print({ id, revoked: result });
         } else {
           print({ ...result, removed: true });
         }

@@ -115,6 +115,17 @@ export async function removeStaff(manager: EntityManager, id: string, now: numbe
   return staffView(member);
 }
 
+/**
+ * Revokes every API token of a current staff member (a token leaked, a laptop lost), keeping the member and
+ * their Viber commands. The number revoked, or null when there is no such member.
+ */
+export async function revokeTokens(manager: EntityManager, staffId: string): Promise<number | null> {
+  const member = await currentStaff(manager, staffId);
+  if (!member) return null;
+  const { affected } = await manager.delete(StaffToken, { staffId });
+  return affected ?? 0;
+}
+
 /** Issues a new API token to a current staff member. Returns the token (shown once), or null when there is none. */
 export async function issueToken(manager: EntityManager, staffId: string, now: number): Promise<string | null> {
   const member = await currentStaff(manager, staffId);

@@ -8,7 +8,7 @@ import { NOTE_FORMATS, noteContent, recordNotePrint } from '../admin/note';
 import { NOTE_CSP, renderNoteHtml } from '../admin/note-html';
 import { renderNotePdf } from '../admin/note-pdf';
 import { type Actor, type StaffRole, hasRole } from '../admin/roles';
-import { createStaff, issueToken, listStaff, parseStaffInput, removeStaff } from '../admin/staff';
+import { createStaff, issueToken, listStaff, parseStaffInput, removeStaff, revokeTokens } from '../admin/staff';
 import { collectStats } from '../admin/stats';
 import { endBinding, findBinding } from '../admin/subscribers';
 import { EVENT_ID, InvalidInput, Problems, UUID, limitOf, oneOf, phoneOf, single } from '../admin/validate';
@@ -320,6 +320,21 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
       if (!token) throw new HttpError(404, 'not_found', `No current staff member with id ${id}.`);
       ctx.status = 201;
       ctx.body = { token };
+    }),
+  );
+
+  router.delete(
+    '/staff/:id/tokens',
+    staffCall('token.revoke', 'admin', staffTarget, async (ctx, call) => {
+      const id = staffId(ctx);
+      const revoked = await commit(
+        ctx,
+        call,
+        (manager) => revokeTokens(manager, id),
+        (count) => (count === null ? null : { detail: `${count} token(s)` }),
+      );
+      if (revoked === null) throw new HttpError(404, 'not_found', `No current staff member with id ${id}.`);
+      ctx.body = { id, revoked };
     }),
   );
 

@@ -126,9 +126,15 @@ describe('npm run admin (the CLI)', function () {
       const reply = await api(h, 'GET', '/admin/staff', token);
       expect(reply.status).to.equal(200);
       expect(reply.json.staff.map((s: { id: string }) => s.id)).to.deep.equal([id]);
+      // A leaked token is revoked; the member stays and gets a new one.
+      const revoked = await admin(h.database.url, 'revoke-tokens', id);
+      expect([revoked.code, JSON.parse(revoked.stdout)]).to.deep.equal([0, { id, revoked: 1 }]);
+      expect((await api(h, 'GET', '/admin/staff', token)).status).to.equal(401);
+      const fresh = JSON.parse((await admin(h.database.url, 'issue-token', id)).stdout).token;
+      expect((await api(h, 'GET', '/admin/staff', fresh)).status).to.equal(200);
       const removed = await admin(h.database.url, 'remove-staff', id);
       expect(removed.code).to.equal(0);
-      expect((await api(h, 'GET', '/admin/staff', token)).status).to.equal(401);
+      expect((await api(h, 'GET', '/admin/staff', fresh)).status).to.equal(401);
     } finally {
       await h.stop();
     }

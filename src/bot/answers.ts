@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { type EventType, isPrescriptionType, isReferralType } from '../ehealth/event';
+import { normalizeDocumentNumber } from '../ehealth/formats';
 import { EhealthEvent } from '../entities/EhealthEvent';
 import type { Language } from '../i18n';
 import { daysLeft, formatClock, formatValidUntil } from '../messages/dates';
@@ -87,15 +88,18 @@ export function documentsOf(events: EhealthEvent[], now: number): PatientDocumen
  * question to the kind of code it names (codeKindAskedFor).
  */
 export function answerText(intent: Intent, allEvents: EhealthEvent[], now: number, t: TFunction, language: Language, question = ''): string {
-  const { events, named } = eventsAskedAbout(allEvents, question);
+  const { events, named, who, unknownNumber } = eventsAskedAbout(allEvents, question);
+  if (unknownNumber && intent !== 'help' && intent !== 'unknown') return t('answers:number_unknown', { number: unknownNumber });
   const documents = documentsOf(events, now);
+  // Nothing of the kind asked for that person: say so for them, not "nothing came to your number".
+  const forWho = (text: string, none: string) => (who && text === none ? t('answers:none_for', { name: who }) : text);
   switch (intent) {
     case 'prescriptions':
-      return listDocuments(documents.filter((d) => d.kind === 'prescription'), 'prescriptions', now, t, language);
+      return forWho(listDocuments(documents.filter((d) => d.kind === 'prescription'), 'prescriptions', now, t, language), t('answers:none_prescriptions'));
     case 'referrals':
-      return listDocuments(documents.filter((d) => d.kind === 'referral'), 'referrals', now, t, language);
+      return forWho(listDocuments(documents.filter((d) => d.kind === 'referral'), 'referrals', now, t, language), t('answers:none_referrals'));
     case 'last_code':
-      return latestCode(events, documents, now, t, language, codeKindAskedFor(question));
+      return forWho(latestCode(events, documents, now, t, language, codeKindAskedFor(question)), t('answers:no_code'));
     case 'expiry':
       return expiries(documents, now, t, language, named);
     case 'help':
@@ -115,35 +119,69 @@ function wordsOf(text: string): string[] {
   return text.toLocaleLowerCase('uk').replace(/[’ʼ`´]/g, "'").split(/[^\p{L}']+/u).filter((word) => word.length >= 3 && !NOT_NAMES.has(word));
 }
 
-/** Whether `word` is a form of `name`: the same start (4 letters, or all but the last of a short name). */
+/** Spelling that varies between a name and its cases: apostrophes, ї/і, є/е ("Дарія" and "дар'ї"). */
+const fold = (word: string) => word.replace(/'/g, '').replace(/ї/g, 'і').replace(/є/g, 'е');
+
+/** Whether `word` is a form of `name`: the same start (`length` letters; all but the last of a short name, at least 3). */
 function sameStem(word: string, name: string, length: number): boolean {
-  const stem = name.slice(0, Math.min(length, name.length - 1));
-  return stem.length >= 3 && word.startsWith(stem) && word.length <= name.length + 3;
+  const [w, n] = [fold(word), fold(name)];
+  const stem = n.slice(0, n.length <= length ? Math.max(3, n.length - 1) : length);
+  return stem.length >= 3 && w.startsWith(stem) && w.length <= n.length + 3;
+}
+
+/** A document number as people type it inside a question (any dash, spaces, Cyrillic look-alikes). */
+const NUMBER_IN_TEXT = /(?<![\p{L}\d])[\p{L}\d]{4}(?:\s?[-‐‑‒–—]\s?[\p{L}\d]{4}){3}(?![\p{L}\d])/u;
+
+export interface AskedAbout {
+  events: EhealthEvent[];
+  /** The question named someone or something among the events (or a document number). */
+  named: boolean;
+  /** The patient it named, as eHealth wrote the name. */
+  who: string | null;
+  /** A document number it named that is not among the events. */
+  unknownNumber: string | null;
 }
 
 /**
- * The events a question is about when it names someone or something among them: a patient by their given
- * name ("код для дарʼї"), or a medicine or a service ("рецепт на лізиноприл"). Otherwise all of them.
+ * The events a question is about when it names someone or something among them: a document by its number, a
+ * patient by their given name ("код для дарʼї"), or a medicine or a service ("рецепт на лізиноприл", "на УЗД").
+ * Otherwise all of them.
  */
-export function eventsAskedAbout(events: EhealthEvent[], question: string): { events: EhealthEvent[]; named: boolean } {
+export function eventsAskedAbout(events: EhealthEvent[], question: string): AskedAbout {
+  const all: AskedAbout = { events, named: false, who: null, unknownNumber: null };
+  const typedNumber = NUMBER_IN_TEXT.exec(question)?.[0];
+  if (typedNumber) {
+    const number = normalizeDocumentNumber(typedNumber.replace(/\s/g, ''));
+    const about = events.filter((event) => event.number === number);
+    return about.length > 0 ? { ...all, events: about, named: true } : { ...all, named: true, events: [], unknownNumber: number };
+  }
   const words = wordsOf(question);
-  if (words.length === 0) return { events, named: false };
-  const givenNames = (event: EhealthEvent) => (event.thirdPerson && event.patientName ? wordsOf(event.patientName).slice(1) : []);
-  const forPatient = events.filter((event) => givenNames(event).some((name) => words.some((word) => sameStem(word, name, 4))));
+  if (words.length === 0) return all;
+  // The first given name only: "Олександрівна" is a patronymic, not Олександр.
+  const givenName = (event: EhealthEvent) => (event.thirdPerson && event.patientName ? (wordsOf(event.patientName)[1] ?? null) : null);
+  const forPatient = events.filter((event) => {
+    const name = givenName(event);
+    return name !== null && words.some((word) => sameStem(word, name, 4));
+  });
   if (forPatient.length > 0) {
     const keys = new Set(forPatient.map((event) => event.patientId ?? event.patientName));
-    return { events: events.filter((event) => event.thirdPerson && keys.has(event.patientId ?? event.patientName)), named: true };
+    const about = events.filter((event) => event.thirdPerson && keys.has(event.patientId ?? event.patientName));
+    return { ...all, events: about, named: true, who: forPatient[0].patientName };
   }
   const subjectWords = (event: EhealthEvent) => {
     const details = parseDetails(event.details);
-    return wordsOf([details.medication, details.service].filter(Boolean).join(' ')).filter((word) => word.length >= 5);
+    const subject = [details.medication, details.service].filter(Boolean).join(' ');
+    // Words of five letters and more, and abbreviations as written (УЗД, МРТ, ЕКГ).
+    const abbreviations = (subject.match(/(?<![\p{L}])\p{Lu}{3,4}(?![\p{L}])/gu) ?? []).map((word) => word.toLocaleLowerCase('uk'));
+    return [...wordsOf(subject).filter((word) => word.length >= 5), ...abbreviations];
   };
-  const aboutSubject = events.filter((event) => subjectWords(event).some((subject) => words.some((word) => word.length >= 5 && sameStem(word, subject, 5))));
+  const matches = (word: string, subject: string) => (subject.length <= 4 ? word === subject : word.length >= 5 && sameStem(word, subject, 5));
+  const aboutSubject = events.filter((event) => subjectWords(event).some((subject) => words.some((word) => matches(word, subject))));
   if (aboutSubject.length > 0) {
     const numbers = new Set(aboutSubject.map((event) => event.number));
-    return { events: events.filter((event) => event.number !== null && numbers.has(event.number)), named: true };
+    return { ...all, events: events.filter((event) => event.number !== null && numbers.has(event.number)), named: true };
   }
-  return { events, named: false };
+  return all;
 }
 
 function until(expiresAt: number | null, now: number, t: TFunction, language: Language): string | null {

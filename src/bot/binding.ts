@@ -20,7 +20,8 @@ export type ClaimStart =
   | { kind: 'sent'; phone: string; claimId: string }
   | { kind: 'already_bound'; phone: string }
   /** One code a minute (per phone and per chat). */
-  | { kind: 'too_soon'; retryAt: number; ownCode: boolean }
+  /** `ownCode`: this chat waits for a code to this phone; `samePhone`: the last code went to this phone. */
+  | { kind: 'too_soon'; retryAt: number; ownCode: boolean; samePhone: boolean }
   | { kind: 'daily_limit'; retryAt: number }
   | { kind: 'user_limit'; retryAt: number };
 
@@ -66,8 +67,9 @@ export async function startClaim(
   const forUser = await manager.find(PhoneClaim, { where: { viberId, status: sent, createdAt: MoreThan(since) }, order: { createdAt: 'ASC' } });
   const latest = Math.max(forPhone.at(-1)?.createdAt ?? 0, forUser.at(-1)?.createdAt ?? 0);
   if (latest + CLAIM_RULES.minIntervalMs > now) {
-    const ownCode = (await manager.countBy(PhoneClaim, { viberId, status: 'pending', expiresAt: MoreThan(now) })) > 0;
-    return { kind: 'too_soon', retryAt: latest + CLAIM_RULES.minIntervalMs, ownCode };
+    const ownCode = (await manager.countBy(PhoneClaim, { viberId, phone, status: 'pending', expiresAt: MoreThan(now) })) > 0;
+    const samePhone = (forPhone.at(-1)?.createdAt ?? 0) === latest;
+    return { kind: 'too_soon', retryAt: latest + CLAIM_RULES.minIntervalMs, ownCode, samePhone };
   }
   if (forPhone.length >= CLAIM_RULES.perPhonePerDay) {
     return { kind: 'daily_limit', retryAt: forPhone[forPhone.length - CLAIM_RULES.perPhonePerDay].createdAt + CLAIM_RULES.dayMs };

@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 import { formatClock, formatDayMonth } from '../messages/dates';
 import type { IntentClassifier } from '../nlu/classifier';
 import type { Intent } from '../nlu/intents';
-import { asksToStopSms } from '../nlu/sms-stop';
+import { channelWish } from '../nlu/sms-stop';
 import { maskId, maskPhone } from '../privacy';
 import { answerText, recentEvents } from './answers';
 import { type ClaimCheck, type ClaimStart, checkClaimCode, pendingClaim, startClaim } from './binding';
@@ -107,7 +107,7 @@ export class Conversation {
     const verified = isVerified(subscriber);
     const type = String(message.type ?? '');
 
-    if (type === 'flood') return reply(withMenu(t('bot:too_fast'), t));
+    if (type === 'flood') return reply(verified ? withMenu(t('bot:too_fast'), t, subscriber?.optedOut) : askForPhone(t('bot:too_fast'), t));
     if (type === 'contact') {
       const contact = (message.contact ?? {}) as Record<string, unknown>;
       return this.claim(manager, sender, String(contact.phone_number ?? ''), language, t, now);
@@ -144,11 +144,13 @@ export class Conversation {
 
     // A tapped button (in any language) says what it asks for; typed words go to the classifier.
     const button = buttonIntent(text);
+    const wish = button ? null : channelWish(text);
     // "Stop the SMS": our stop turns Viber off, the opposite; the SMS cannot be turned off, so say why it comes.
-    if (!button && asksToStopSms(text)) {
+    if (wish === 'no_sms') {
       return reply(verified && subscriber ? withMenu(t('bot:sms_stays'), t, subscriber.optedOut) : askForPhone(t('bot:sms_stays_unbound'), t));
     }
-    const intent = button ?? (await (await this.deps.classifier).classify(text)).intent;
+    // "SMS instead of Viber" is a stop request, even when it names the codes ("коди тільки по смс").
+    const intent = wish === 'sms_instead' ? 'unsubscribe' : (button ?? (await (await this.deps.classifier).classify(text)).intent);
     if (!verified || !subscriber) {
       // Asking to stop a chat that gets nothing: say so, rather than invite them to subscribe.
       if (intent === 'unsubscribe') return reply(askForPhone(t('bot:not_bound_stop'), t));
@@ -170,7 +172,7 @@ export class Conversation {
     t: TFunction,
     now: number,
   ): Promise<Reply[]> {
-    const phone = phoneFromDigits(rawPhone.replace(/[^\d+]/g, '')) ?? phoneFromDigits(rawPhone);
+    const phone = phoneFromDigits(rawPhone.replace(/[ОоOo]/g, '0').replace(/[^\d+]/g, '')) ?? phoneFromDigits(rawPhone);
     const reply = (m: ViberMessage): Reply[] => [{ to: sender.id, message: m }];
     // A landline would never get the code: say it must be a mobile number instead of waiting for an SMS.
     if (!phone || isUkrainianLandline(phone)) return reply(askForPhone(t('bot:not_a_phone'), t));
@@ -181,9 +183,11 @@ export class Conversation {
         return reply(textOnly(t('bot:code_sent', { phone: displayPhone(phone) })));
       case 'already_bound':
         return reply(withMenu(t('bot:already_bound', { phone: displayPhone(phone) }), t));
-      case 'too_soon':
-        // Only a chat waiting for a code of its own can type one in.
-        return reply(textOnly(t(result.ownCode ? 'bot:too_soon' : 'bot:too_soon_phone', { time: clock(result.retryAt, language) })));
+      case 'too_soon': {
+        // Only a chat waiting for a code of its own can type one in; "just sent to this number" only if it was.
+        const key = result.ownCode ? 'bot:too_soon' : result.samePhone ? 'bot:too_soon_phone' : 'bot:too_soon_chat';
+        return reply(textOnly(t(key, { time: clock(result.retryAt, language) })));
+      }
       case 'daily_limit':
         return reply(askForPhone(t('bot:daily_limit', { when: when(result.retryAt, now, language) }), t));
       case 'user_limit':
@@ -272,8 +276,8 @@ export function buttonIntent(text: string): Intent | null {
 export function extractPhone(text: string): string | null {
   const cleaned = text
     .replace(/\p{Cf}/gu, '')
-    // A Cyrillic "О" typed among digits for a zero: "+38О67…".
-    .replace(/(?<=[\d\s().+-])[ОоOo](?=[\d\s().-])/g, '0')
+    // A Cyrillic "О" typed among digits for a zero: "+38О67…", "О67 222 ОО 48".
+    .replace(/(?<=^|[\d\s().+-]|[ОоOo])[ОоOo](?=[\d\s().-]|[ОоOo])/g, '0')
     .replace(/[\u2010-\u2015\u2212]/g, '-')
     .replace(DOCUMENT_NUMBER, ' ')
     // The international habit of a trunk zero in brackets: "+380 (0)67…", "+38 (0)67…".
@@ -318,8 +322,9 @@ function looksLikePhoneNumber(text: string): boolean {
  */
 export function extractCode(text: string): string | null {
   if (text.length <= 300) {
-    const single = /^\D*(\d{6})\D*$/.exec(text);
-    if (single) return single[1];
+    // One six-digit number among other words and numbers ("прийшов о 15:30 897954", "код 200597, 27.11.2026").
+    const sixes = new Set(text.match(/(?<![\d.:/-])\d{6}(?!\d|[.:/-]\d)/g) ?? []);
+    if (sixes.size === 1) return [...sixes][0];
   }
   if (text.length > 40) return null;
   const digits = text.replace(/\D/g, '');

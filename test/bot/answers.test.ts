@@ -112,6 +112,27 @@ describe('answers', () => {
     expect(answer('expiry', 'коли закінчується рецепт')).to.contain('Метформін').and.contain("Коваль Дар'я");
   });
 
+  it('reads a name in its cases but not a patronymic, a three-letter name, a document number and an abbreviation', () => {
+    const events = [
+      stored({ number: '0000-AAAA-AAAA-AAD2', code: '2121', thirdPerson: true, patientId: 'daria', patientName: 'Коваль Дарія Олександрівна', createdAt: NOW - 2 * DAY }),
+      stored({ number: '0000-AAAA-AAAA-AAO2', code: '2323', thirdPerson: true, patientId: 'oleksandr', patientName: 'Коваль Олександр', createdAt: NOW - 3 * DAY }),
+      stored({ number: '0000-AAAA-AAAA-AAL2', code: '2424', thirdPerson: true, patientId: 'lev', patientName: 'Коваль Лев', createdAt: NOW - 4 * DAY }),
+      stored({ type: 'service_request', number: '1234-5678-9ABC-0002', code: '2525', createdAt: NOW - 5 * DAY, details: JSON.stringify({ service: 'УЗД органів черевної порожнини' }) }),
+      stored({ type: 'medication_request_rejected', number: '0000-AAAA-AAAA-AAW2', code: null, createdAt: NOW - DAY }),
+      stored({ number: '0000-AAAA-AAAA-AAW2', code: '2626', createdAt: NOW - 6 * DAY }),
+    ];
+    const answer = (intent: 'last_code' | 'expiry' | 'prescriptions' | 'referrals', question: string) => answerText(intent, events, NOW, t, 'uk', question);
+    expect(answer('last_code', 'код для дарʼї')).to.contain('2121');
+    const forOleksandr = answer('prescriptions', 'рецепт для Олександра');
+    expect(forOleksandr).to.contain('0000-AAAA-AAAA-AAO2').and.not.contain('0000-AAAA-AAAA-AAD2');
+    expect(answer('prescriptions', 'рецепт для Лева')).to.contain('0000-AAAA-AAAA-AAL2').and.not.contain('0000-AAAA-AAAA-AAO2');
+    expect(answer('referrals', 'направлення для Лева')).to.equal('Для пацієнта Коваль Лев зараз немає такого документа чи дійсного коду.');
+    expect(answer('expiry', 'до коли діє направлення на УЗД?')).to.contain('1234-5678-9ABC-0002').and.not.contain('0000-');
+    // A withdrawn prescription asked about by number says so; a number not among them is said to be unknown.
+    expect(answer('expiry', 'рецепт 0000-АААА-АААА-ААW2 ще діє?')).to.contain('відкликано');
+    expect(answer('expiry', 'рецепт 0000-9999-9999-9999 діє?')).to.contain('Документа № 0000-9999-9999-9999').and.contain('немає');
+  });
+
   it('does not offer an authorisation code without expires_at after its 15 minutes', () => {
     const old = stored({ type: 'verification', number: null, code: '4499', expiresAt: null, createdAt: NOW - 16 * 60_000 });
     expect(answerText('last_code', [old], NOW, t, 'uk')).not.to.contain('4499');

@@ -374,9 +374,28 @@ describe('subscribing by phone', () => {
       const reply = await waitFor('the answer', () => h.viber.to(user)[before]);
       expect(reply.body.text, text).to.contain('SMS вимкнути не можна').and.not.contain('Вимкнути повідомлення eHealth у Viber?');
     }
-    const before = h.viber.to(user).length;
-    await h.say(user, 'хочу тільки смс');
-    expect((await waitFor('the answer', () => h.viber.to(user)[before])).body.text).to.contain('Вимкнути повідомлення eHealth у Viber?');
+    for (const text of ['хочу тільки смс', 'надсилайте коди в смс а не сюди', 'коди тільки по смс будь ласка', 'хочу смс замість вайбера']) {
+      const before = h.viber.to(user).length;
+      await h.say(user, text);
+      expect((await waitFor('the answer', () => h.viber.to(user)[before])).body.text, text).to.contain('Вимкнути повідомлення eHealth у Viber?');
+    }
+    for (const text of ['не хочу смс', 'смс не потрібні', 'досить смс']) {
+      const before = h.viber.to(user).length;
+      await h.say(user, text);
+      expect((await waitFor('the answer', () => h.viber.to(user)[before])).body.text, text).to.contain('SMS вимкнути не можна');
+    }
+  });
+
+  it('takes a code among other numbers, a number starting with a Cyrillic O, and says why a chat must wait', async () => {
+    const user = 'bind-40';
+    await h.say(user, 'О681000040');
+    await waitFor('claim sms', () => h.turbo.to('+380681000040')[0]);
+    await h.botMessage(user, 1);
+    await h.say(user, `прийшов о 15:30 ${codeIn(h, '+380681000040')}`);
+    expect((await h.botMessage(user, 2)).text).to.contain('підключено');
+    // Another number within the minute: no code went to it, so the chat is told to wait, not to type one.
+    await h.say(user, '0681000041');
+    expect((await h.botMessage(user, 3)).text).to.contain('Новий код можна запросити').and.not.contain('щойно надіслано');
   });
 
   it('refuses a landline, which no SMS reaches, saying a mobile number is needed', async () => {

@@ -15,7 +15,7 @@ import type { Intent } from '../nlu/intents';
 import { channelWish } from '../nlu/sms-stop';
 import { maskId, maskPhone } from '../privacy';
 import { answerText, recentEvents } from './answers';
-import { type ClaimCheck, type ClaimStart, checkClaimCode, pendingClaim, startClaim } from './binding';
+import { CLAIM_RULES, type ClaimCheck, type ClaimStart, checkClaimCode, pendingClaim, startClaim } from './binding';
 import { askForPhone, displayPhone, resumeKeyboard, stopConfirmation, withMenu } from './replies';
 import type { ViberUser } from './types';
 
@@ -44,6 +44,9 @@ export interface ConversationDeps {
 
 /** Tries to send a reply before giving up on it: replies are not worth an SMS, but worth a retry. */
 const REPLY_TRIES = 3;
+
+/** "Не прийшов код", "де смс?", "нема коду", "didn't get the code": the claim SMS has not arrived. */
+const CODE_NOT_RECEIVED = /не\s*(?:прийш|приход|дійш|отрима|одержа|получ|пришл|пришел|пришёл)|нема[єе]?\s|немає|нету|де\s+(?:код|смс|sms)|где\s+(?:код|смс|sms)|(?:didn.?t|did not|not)\s+(?:get|receive|come)|no\s+(?:sms|code)/iu;
 
 const YES = /^(так|да|yes|y|ок|ok|ага|угу|звісно|підтверджую)[!.]*$/iu;
 const NO = /^(ні|нет|no|n|не треба|не надо|скасувати)[!.]*$/iu;
@@ -129,10 +132,16 @@ export class Conversation {
 
     const phone = extractPhone(text);
     const typedCode = phone ? null : extractCode(text);
-    if (typedCode && (await pendingClaim(manager, sender.id))) {
+    const pending = phone ? null : await pendingClaim(manager, sender.id);
+    if (typedCode && pending) {
       // A code of the wrong length is a typo, not a try: the patient is told how long it is.
       if (typedCode.length !== 6) return reply(textOnly(t('bot:code_length')));
       return this.checkCode(manager, sender.id, typedCode, t, now);
+    }
+    // Waiting for the claim SMS and asking where it is: say where it went and when a new one can be asked for.
+    if (pending && pending.expiresAt > now && CODE_NOT_RECEIVED.test(text)) {
+      const again = clock(pending.createdAt + CLAIM_RULES.minIntervalMs, language);
+      return reply(textOnly(t('bot:code_on_its_way', { phone: displayPhone(pending.phone), time: again })));
     }
     if (phone) return this.claim(manager, sender, phone, language, t, now);
     // A number, but not a Ukrainian mobile one (+7…, one digit short): say so rather than invite again.

@@ -386,6 +386,14 @@ describe('subscribing by phone', () => {
     }
   });
 
+  it('answers "the code did not come" while a claim waits with where the SMS went and when to ask again', async () => {
+    const user = 'bind-42';
+    await h.say(user, '0681000042');
+    await h.botMessage(user, 1);
+    await h.say(user, 'не прийшов код');
+    expect((await h.botMessage(user, 2)).text).to.contain('надіслано на номер +380 68 100 00 42').and.match(/о \d\d:\d\d/);
+  });
+
   it('takes a code among other numbers, a number starting with a Cyrillic O, and says why a chat must wait', async () => {
     const user = 'bind-40';
     await h.say(user, 'О681000040');

@@ -101,6 +101,8 @@ export function answerText(intent: Intent, allEvents: EhealthEvent[], now: numbe
     case 'last_code':
       return forWho(latestCode(events, documents, now, t, language, codeKindAskedFor(question)), t('answers:no_code'));
     case 'expiry':
+      // "До коли діє код?": the code's own validity, not the documents' list.
+      if (/(?:^|[^\p{L}])(?:код|коду|кода|code)(?![\p{L}])/iu.test(question)) return latestCode(events, documents, now, t, language, codeKindAskedFor(question));
       return expiries(documents, now, t, language, named);
     case 'help':
       return t('answers:help');
@@ -268,7 +270,9 @@ function latestCode(events: EhealthEvent[], documents: PatientDocument[], now: n
   const validUntil = codeValidUntil(event);
   if (validUntil !== null && event.type === 'verification' && validUntil - now < 24 * 3600_000) {
     // An authorisation code lives minutes: the time of day says more than the date.
-    lines.push(t('answers:last_code_until_time', { time: formatClock(validUntil, language).slice(0, 5) }));
+    // Without expires_at the lifetime is eHealth's default, 15 minutes; some codes live 5 (declarations).
+    const key = event.expiresAt === null ? 'answers:last_code_until_time_at_most' : 'answers:last_code_until_time';
+    lines.push(t(key, { time: formatClock(validUntil, language).slice(0, 5) }));
   } else if (validUntil !== null) {
     lines.push(t('answers:last_code_until', { date: formatValidUntil(validUntil, language), left: t('answers:days_left', { count: daysLeft(validUntil, now) }) }));
   }

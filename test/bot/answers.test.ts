@@ -140,7 +140,9 @@ describe('answers', () => {
     expect(answerText('last_code', [fresh], NOW, t, 'uk')).to.contain('4499');
     // Until when, to the minute: 10 minutes from now, in Kyiv.
     const kyivTime = new Intl.DateTimeFormat('uk-UA', { timeZone: 'Europe/Kyiv', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(NOW + 10 * 60_000));
-    expect(answerText('last_code', [fresh], NOW, t, 'uk')).to.contain(`Дійсний до ${kyivTime}`);
+    expect(answerText('last_code', [fresh], NOW, t, 'uk')).to.contain(`Дійсний щонайбільше до ${kyivTime}`);
+    // "Until when is the code valid" asks about the code, not the documents.
+    expect(answerText('expiry', [fresh, stored({ code: '1234' })], NOW, t, 'uk', 'до коли діє код?')).to.contain('4499').and.contain(`до ${kyivTime}`);
   });
 
   it('counts days left on the calendar: none on the last day, 34 from 26 November to 30 December', () => {

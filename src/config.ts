@@ -7,7 +7,8 @@ export class ConfigError extends Error {}
 export type SmsProviderName = 'turbosms' | 'twilio' | 'console';
 export const SMS_PROVIDER_NAMES: readonly SmsProviderName[] = ['turbosms', 'twilio', 'console'];
 
-export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+/** `queryTimeoutMs` (PostgreSQL, 30 s when absent): how long a query may take before it fails; tests shorten it. */
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; queryTimeoutMs?: number };
 
 export interface Config {
   nodeEnv: string;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { AuditEntry } from '../entities/AuditEntry';
 import { DeliveryAttempt } from '../entities/DeliveryAttempt';
@@ -17,6 +17,7 @@ import { ViberSubscriber } from '../entities/ViberSubscriber';
 import { withinMs } from '../time-limit';
 import { Checkpointer } from './checkpointer';
 import { migrations } from './migrations';
+import { isDatabaseUnavailable } from './unavailable';
 import { WalSync } from './wal-sync';
 
 export const ENTITIES = [
@@ -111,7 +112,7 @@ export class Database {
           };
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await this.source.transaction(run);
+          const result = await this.postgresTransaction(run);
           options.onCommit?.();
           return result;
         } catch (error) {
@@ -124,6 +125,35 @@ export class Database {
     // The commit is written; on disk once the WAL is synced (off the event loop, shared by all waiting).
     if (full && this.wal) await this.wal.sync.sync();
     return result;
+  }
+
+  /**
+   * One PostgreSQL transaction on a pooled connection. A connection whose statement failed on the client's
+   * timeout, or whose ROLLBACK did not go through, is closed instead of going back to the pool: the server
+   * may still hold its transaction open, and the next transaction on it would run inside that one (a
+   * probe saw a push's retry find its own uncommitted insert there, answer "duplicate" and commit the
+   * event without its job).
+   */
+  private async postgresTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.source.createQueryRunner();
+    let broken: unknown = null;
+    try {
+      await runner.startTransaction();
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) broken = error;
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction().catch((rollbackError: unknown) => {
+          broken ??= rollbackError;
+        });
+      }
+      throw error;
+    } finally {
+      if (broken === null) await runner.release();
+      else await discardConnection(runner, broken);
+    }
   }
 
   /**
@@ -179,6 +209,19 @@ export class Database {
     await this.wal?.sync.close();
     await this.wal?.checkpointer.close();
     if (this.source.isInitialized) await this.source.destroy();
+  }
+}
+
+/**
+ * Closes a query runner's PostgreSQL connection for good: handing pg-pool an error makes it destroy the client
+ * rather than reuse it. TypeORM keeps that path private, hence the cast; without it, the connection is released.
+ */
+async function discardConnection(runner: QueryRunner, error: unknown): Promise<void> {
+  const withDiscard = runner as unknown as { releasePostgresConnection?: (error: Error) => Promise<void> };
+  if (typeof withDiscard.releasePostgresConnection === 'function') {
+    await withDiscard.releasePostgresConnection(error instanceof Error ? error : new Error(String(error)));
+  } else {
+    await runner.release();
   }
 }
 
@@ -238,7 +281,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
           url: config.url,
           // A PostgreSQL that stops answering (hung, partitioned) must fail requests, not hold them:
           // a connection is given 5 s, a query 30 s (retention's longest passes take far less).
-          extra: { max: 20, connectionTimeoutMillis: 5000, query_timeout: 30_000, keepAlive: true },
+          extra: { max: 20, connectionTimeoutMillis: 5000, query_timeout: config.queryTimeoutMs ?? 30_000, keepAlive: true },
         })
       : new DataSource({
           ...common,

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { execute, marks, select } from '../db/sql';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { IncomingEvent } from '../ehealth/event';
 import type { EventStatus } from '../entities/EhealthEvent';
 import { type DeliveryMetrics, noMetrics } from '../metrics';
@@ -118,7 +119,12 @@ export class EventIngestor {
   private async write(batch: Pending[], committed: () => void): Promise<void> {
     try {
       const startedAt = performance.now();
-      const outcomes = await this.commit(batch, committed).catch(() => this.commit(batch, committed));
+      // Once more after a failure, unless the database is not answering (a second wait of the query
+      // timeout would only delay eHealth's retry).
+      const outcomes = await this.commit(batch, committed).catch((error: unknown) => {
+        if (isDatabaseUnavailable(error)) throw error;
+        return this.commit(batch, committed);
+      });
       this.metrics.ingestCommit(batch.length, (performance.now() - startedAt) / 1000);
       batch.forEach((item, index) => {
         const outcome = outcomes[index];

@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../../src/db/unavailable';
+import { EventIngestor } from '../../src/delivery/ingest';
+import { type IncomingEvent, parseEvent } from '../../src/ehealth/event';
 import { openDatabase, type Database } from '../../src/db/database';
 import { migrations } from '../../src/db/migrations';
 import { freshPostgresDatabase, onPostgres, TEST_POSTGRES_URL, type TestDatabase } from '../helpers/databases';
@@ -38,7 +42,40 @@ describe('the database on PostgreSQL', function () {
     await Promise.all(busy);
     expect(await db.isUsable(300)).to.equal(true);
   });
+
+  it('never reuses a connection whose transaction timed out: a push retried after a lock is stored whole', async () => {
+    const db = await openDatabase({ kind: 'postgres', url: fresh.url, queryTimeoutMs: 400 });
+    opened.push(db);
+    // Another session holds a lock the inserts wait on, longer than the query timeout: the INSERT and then the
+    // ROLLBACK time out on the client while the server still runs them.
+    const locker = new Client({ connectionString: fresh.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE events IN SHARE MODE');
+    const ingestor = new EventIngestor(db, () => undefined);
+    const event = eventOf('lock-timeout-1');
+    const first = await ingestor.submit(event, 'fingerprint-1').then(() => 'stored', (error: unknown) => (isDatabaseUnavailable(error) ? 'unavailable' : String(error)));
+    expect(first).to.equal('unavailable');
+    await locker.query('COMMIT');
+    await locker.end();
+    // eHealth retries the push: it is stored now, as new, with its job.
+    for (let i = 0; i < 20; i++) {
+      const outcome = await ingestor.submit(eventOf(`lock-timeout-probe-${i}`), `fingerprint-probe-${i}`).catch(() => null);
+      expect(outcome?.kind ?? 'accepted').to.equal('accepted');
+    }
+    const again = await ingestor.submit(event, 'fingerprint-1');
+    expect(again.kind).to.equal('accepted');
+    const jobs = await db.source.query('SELECT id FROM jobs WHERE id = $1', ['lock-timeout-1']);
+    expect(jobs).to.have.length(1);
+  });
 });
+
+/** A valid event for `id`, as the push checks parse it. */
+function eventOf(id: string): IncomingEvent {
+  const parsed = parseEvent({ id, type: 'verification', phone_number: '+380671234567', third_person: false, code: '1234', expires_at: new Date(Date.now() + 3600_000).toISOString() });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.fields));
+  return parsed.event;
+}
 
 describe('the database on SQLite', () => {
   it('creates the folders of a new path, and refuses a folder that cannot be made instead of hanging', async () => {

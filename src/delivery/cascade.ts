@@ -338,15 +338,19 @@ export class Cascade {
       if (firstMessage) this.metrics.timeToFirstSend('sms', (this.now() - event.createdAt) / 1000);
       const startedAt = performance.now();
       const message = { to: event.phone as string, text, idempotencyKey: key };
-      // A provider without idempotency keys is asked first whether an earlier try went out after all.
-      const alreadySent = inDoubt && provider.findSent ? await provider.findSent(message, state.startedAt).catch(() => null) : null;
+      // A provider without idempotency keys is asked first whether an earlier try went out after all; when it
+      // cannot say, nothing is sent (a later round asks again), rather than a copy each round.
+      const alreadySent = inDoubt && provider.findSent ? await provider.findSent(message, state.startedAt).catch(() => undefined) : null;
       // send() promises not to throw; should a provider break that promise, its SMS may have gone out.
-      const outcome: SmsOutcome = alreadySent
-        ? { ok: true, messageId: alreadySent }
-        : await provider
-            .send(message)
-            .catch((error: unknown): SmsOutcome => ({ ok: false, permanent: false, uncertain: true, reason: `${provider.name} client error: ${String(error)}` }));
-      if (alreadySent) this.options.logger.info({ event: event.id, provider: provider.name }, 'an earlier uncertain SMS send had gone out: not sent again');
+      const outcome: SmsOutcome =
+        typeof alreadySent === 'string'
+          ? { ok: true, messageId: alreadySent }
+          : alreadySent === undefined
+            ? { ok: false, permanent: false, uncertain: true, reason: `${provider.name}: could not check whether an earlier try went out, so not sent again` }
+            : await provider
+                .send(message)
+                .catch((error: unknown): SmsOutcome => ({ ok: false, permanent: false, uncertain: true, reason: `${provider.name} client error: ${String(error)}` }));
+      if (typeof alreadySent === 'string') this.options.logger.info({ event: event.id, provider: provider.name }, 'an earlier uncertain SMS send had gone out: not sent again');
       this.metrics.sendLatency('sms', provider.name, (performance.now() - startedAt) / 1000);
       this.metrics.delivery('sms', provider.name, outcome.ok ? 'sent' : outcome.permanent ? 'rejected' : 'failed');
       this.options.logger.info(

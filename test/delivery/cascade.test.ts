@@ -301,6 +301,25 @@ describe('the cascade', () => {
       expect(twilioTries).to.deep.equal(['failed', 'sent']);
     });
 
+    it('sends no second copy through Twilio while its message list cannot say whether the first went out', async () => {
+      const phone = '+380673000032';
+      h.turbo.behaviour = (to) => (to === phone ? { code: 203, status: 'NOT_ENOUGH_MONEY' } : 'ok');
+      h.twilio.behaviour = (to) => (to === phone ? 'sent-then-500' : 'ok');
+      h.twilio.listDown = true;
+      try {
+        const body = event({ phone_number: phone, code: '3232' });
+        await h.push(body);
+        await waitFor('a few rounds', () => h.twilio.listRequests.filter((to) => to === phone).length >= 3, 20_000);
+        expect(h.twilio.to(phone)).to.have.length(1);
+        h.twilio.listDown = false;
+        const view = await h.waitForStatus(body.id as string, 'sent');
+        expect(view.channel).to.equal('sms');
+        expect(h.twilio.to(phone)).to.have.length(1);
+      } finally {
+        h.twilio.listDown = false;
+      }
+    });
+
     it('moves to the next provider at once after a failure that surely sent nothing', async () => {
       h.turbo.behaviour = () => ({ code: 203, status: 'NOT_ENOUGH_MONEY' });
       const body = event({ phone_number: '+380673000011' });

@@ -131,6 +131,8 @@ export class FakeTwilio extends FakeService {
   readonly statusRequests: string[] = [];
   /** The `To` of each message-list request. */
   readonly listRequests: string[] = [];
+  /** The message list answers 503 while true. */
+  listDown = false;
   /** The SMS counts as sent when the request arrives; the answer follows after this delay (sends in flight). */
   replyDelayMs = 0;
   private counter = 0;
@@ -174,6 +176,11 @@ export class FakeTwilio extends FakeService {
     if (req.method === 'GET' && listed && listed[1] === this.accountSid) {
       const query = new URLSearchParams(listed[2]);
       this.listRequests.push(query.get('To') ?? '');
+      if (this.listDown) {
+        res.writeHead(503, { 'content-type': 'text/html' });
+        res.end('<html>Service Unavailable</html>');
+        return;
+      }
       const to = query.get('To');
       const messages = this.delivered
         .filter((sms) => !to || sms.to === to)

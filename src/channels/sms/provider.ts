@@ -40,10 +40,10 @@ export interface SmsProvider {
   send(message: SmsMessage): Promise<SmsOutcome>;
   /**
    * For a provider without idempotency keys: the id of a message to `message.to` with exactly this text that
-   * it created at or after `since` (epoch ms), or null when there is none or it cannot tell. Asked before a
-   * send that an earlier, uncertain try may already have made.
+   * it created at or after `since` (epoch ms); null when it says there is none; undefined when it could not
+   * tell (then nothing is sent: an earlier, uncertain try may have gone out). Asked before such a send.
    */
-  findSent?(message: SmsMessage, since: number): Promise<string | null>;
+  findSent?(message: SmsMessage, since: number): Promise<string | null | undefined>;
   /** Asks for the delivery report of a sent SMS (`messageId` from `send`); absent: the provider has none. */
   report?(messageId: string): Promise<SmsReport>;
 }

@@ -78,7 +78,7 @@ export class TwilioProvider implements SmsProvider {
    * `GET …/Messages.json?To=…&PageSize=20`, newest first: a message with the same text created since `since`.
    * Twilio has no idempotency key, so this is how a retry after a timeout or a 5xx avoids a second SMS.
    */
-  async findSent(message: SmsMessage, since: number): Promise<string | null> {
+  async findSent(message: SmsMessage, since: number): Promise<string | null | undefined> {
     const { accountSid, authToken, apiUrl } = this.options;
     const query = new URLSearchParams({ To: message.to, PageSize: '20' });
     let reply;
@@ -88,16 +88,16 @@ export class TwilioProvider implements SmsProvider {
         accept: 'application/json',
       });
     } catch {
-      return null;
+      return undefined;
     }
-    if (reply.status !== 200) return null;
+    if (reply.status !== 200) return undefined;
     let listed: unknown;
     try {
       listed = (JSON.parse(reply.body) as { messages?: unknown }).messages;
     } catch {
-      return null;
+      return undefined;
     }
-    if (!Array.isArray(listed)) return null;
+    if (!Array.isArray(listed)) return undefined;
     for (const item of listed as Array<Record<string, unknown>>) {
       const created = Date.parse(String(item?.date_created ?? ''));
       // date_created has whole seconds: a second's margin.

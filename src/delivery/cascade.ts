@@ -363,7 +363,9 @@ export class Cascade {
         // The next try, whatever it is, gets an attempt row of its own.
         delete state.attemptId;
         if (outcome.ok) {
-          await updateAttempt(manager, attemptId, { status: 'sent', detail: null, externalId: outcome.messageId, at: now });
+          // Found in the provider's list: this row records no second SMS, only that the first one went out.
+          const detail = typeof alreadySent === 'string' ? 'the earlier try had gone out (found in the provider\'s message list); not sent again' : null;
+          await updateAttempt(manager, attemptId, { status: 'sent', detail, externalId: outcome.messageId, at: now });
           await this.setStatus(manager, event, 'sent', 'sms', null);
           if (provider.report && this.options.smsReportFirstPollMs !== 0) {
             const report: ReportState = { attemptId, provider: provider.name, messageId: outcome.messageId, sentAt: now, polls: 0 };

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { type EventType, isPrescriptionType, isReferralType } from '../ehealth/event';
-import { normalizeDocumentNumber } from '../ehealth/formats';
+import { DOCUMENT_NUMBER_IN_TEXT, normalizeDocumentNumber } from '../ehealth/formats';
 import { EhealthEvent } from '../entities/EhealthEvent';
 import type { Language } from '../i18n';
 import { daysLeft, formatClock, formatValidUntil } from '../messages/dates';
@@ -91,15 +91,15 @@ export function answerText(intent: Intent, allEvents: EhealthEvent[], now: numbe
   const { events, named, who, unknownNumber } = eventsAskedAbout(allEvents, question);
   if (unknownNumber && intent !== 'help' && intent !== 'unknown') return t('answers:number_unknown', { number: unknownNumber });
   const documents = documentsOf(events, now);
-  // Nothing of the kind asked for that person: say so for them, not "nothing came to your number".
-  const forWho = (text: string, none: string) => (who && text === none ? t('answers:none_for', { name: who }) : text);
+  // Nothing of the kind asked for the person named: say so for them, not "nothing came to your number".
+  const none = (key: string) => (who ? t('answers:none_for', { name: who }) : t(key));
   switch (intent) {
     case 'prescriptions':
-      return forWho(listDocuments(documents.filter((d) => d.kind === 'prescription'), 'prescriptions', now, t, language), t('answers:none_prescriptions'));
+      return listDocuments(documents.filter((d) => d.kind === 'prescription'), 'prescriptions', now, t, language, none('answers:none_prescriptions'));
     case 'referrals':
-      return forWho(listDocuments(documents.filter((d) => d.kind === 'referral'), 'referrals', now, t, language), t('answers:none_referrals'));
+      return listDocuments(documents.filter((d) => d.kind === 'referral'), 'referrals', now, t, language, none('answers:none_referrals'));
     case 'last_code':
-      return forWho(latestCode(events, documents, now, t, language, codeKindAskedFor(question)), t('answers:no_code'));
+      return latestCode(events, documents, now, t, language, codeKindAskedFor(question), none('answers:no_code'));
     case 'expiry':
       // "До коли діє код?": the code's own validity, not the documents' list.
       if (/(?:^|[^\p{L}])(?:код|коду|кода|code)(?![\p{L}])/iu.test(question)) return latestCode(events, documents, now, t, language, codeKindAskedFor(question));
@@ -131,9 +131,6 @@ function sameStem(word: string, name: string, length: number): boolean {
   return stem.length >= 3 && w.startsWith(stem) && w.length <= n.length + 3;
 }
 
-/** A document number as people type it inside a question (any dash, spaces, Cyrillic look-alikes). */
-const NUMBER_IN_TEXT = /(?<![\p{L}\d])[\p{L}\d]{4}(?:\s?[-‐‑‒–—]\s?[\p{L}\d]{4}){3}(?![\p{L}\d])/u;
-
 export interface AskedAbout {
   events: EhealthEvent[];
   /** The question named someone or something among the events (or a document number). */
@@ -151,7 +148,7 @@ export interface AskedAbout {
  */
 export function eventsAskedAbout(events: EhealthEvent[], question: string): AskedAbout {
   const all: AskedAbout = { events, named: false, who: null, unknownNumber: null };
-  const typedNumber = NUMBER_IN_TEXT.exec(question)?.[0];
+  const typedNumber = DOCUMENT_NUMBER_IN_TEXT.exec(question)?.[0];
   if (typedNumber) {
     const number = normalizeDocumentNumber(typedNumber.replace(/\s/g, ''));
     const about = events.filter((event) => event.number === number);
@@ -197,8 +194,9 @@ function listDocuments(
   now: number,
   t: TFunction,
   language: Language,
+  none: string,
 ): string {
-  if (documents.length === 0) return t(`answers:none_${which}`);
+  if (documents.length === 0) return none;
   const groups = new Map<string, PatientDocument[]>();
   for (const document of documents.slice(0, MAX_LISTED)) {
     groups.set(document.patientKey, [...(groups.get(document.patientKey) ?? []), document]);
@@ -248,7 +246,15 @@ export function codeKindAskedFor(question: string): CodeKind | null {
   return null;
 }
 
-function latestCode(events: EhealthEvent[], documents: PatientDocument[], now: number, t: TFunction, language: Language, kind: CodeKind | null = null): string {
+function latestCode(
+  events: EhealthEvent[],
+  documents: PatientDocument[],
+  now: number,
+  t: TFunction,
+  language: Language,
+  kind: CodeKind | null = null,
+  none = t('answers:no_code'),
+): string {
   const ended = new Set(documents.filter((d) => d.state === 'rejected' || d.state === 'cancelled').map((d) => d.number));
   const event = events.find(
     (e) =>
@@ -257,7 +263,7 @@ function latestCode(events: EhealthEvent[], documents: PatientDocument[], now: n
       (codeValidUntil(e) ?? Infinity) > now &&
       !(e.number && ended.has(e.number)),
   );
-  if (!event || !event.code) return t('answers:no_code');
+  if (!event || !event.code) return none;
   const what =
     event.type === 'verification'
       ? t('answers:code_for_verification')

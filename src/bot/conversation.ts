@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { type EntityManager, In } from 'typeorm';
 import { forClient, type ViberMessage } from '../channels/viber/cards';
 import type { Database } from '../db/database';
-import { isUkrainianLandline, normalizePhone } from '../ehealth/formats';
+import { DOCUMENT_NUMBER_IN_TEXT, isUkrainianLandline, normalizePhone } from '../ehealth/formats';
 import { type ClaimedJob, type JobQueue, putJob } from '../delivery/jobs';
 import type { ViberSendOutcome } from '../delivery/ports';
 import { ViberSubscriber } from '../entities/ViberSubscriber';
@@ -132,14 +132,16 @@ export class Conversation {
 
     const phone = extractPhone(text);
     const typedCode = phone ? null : extractCode(text);
-    const pending = phone ? null : await pendingClaim(manager, sender.id);
+    // Only a message that could be about a claim costs the query: not every question of a connected patient.
+    const aboutClaim = !phone && (typedCode !== null || CODE_NOT_RECEIVED.test(text));
+    const pending = aboutClaim ? await pendingClaim(manager, sender.id) : null;
     if (typedCode && pending) {
       // A code of the wrong length is a typo, not a try: the patient is told how long it is.
       if (typedCode.length !== 6) return reply(textOnly(t('bot:code_length')));
       return this.checkCode(manager, sender.id, typedCode, t, now);
     }
     // Waiting for the claim SMS and asking where it is: say where it went and when a new one can be asked for.
-    if (pending && pending.expiresAt > now && CODE_NOT_RECEIVED.test(text)) {
+    if (pending && pending.expiresAt > now) {
       const again = clock(pending.createdAt + CLAIM_RULES.minIntervalMs, language);
       return reply(textOnly(t('bot:code_on_its_way', { phone: displayPhone(pending.phone), time: again })));
     }
@@ -288,7 +290,7 @@ export function extractPhone(text: string): string | null {
     // A Cyrillic "О" typed among digits for a zero: "+38О67…", "О67 222 ОО 48".
     .replace(/(?<=^|[\d\s().+-]|[ОоOo])[ОоOo](?=[\d\s().-]|[ОоOo])/g, '0')
     .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(DOCUMENT_NUMBER, ' ')
+    .replace(DOCUMENT_NUMBERS, ' ')
     // The international habit of a trunk zero in brackets: "+380 (0)67…", "+38 (0)67…".
     .replace(/(\+?380)\s*\(0\)\s*/g, '$1')
     .replace(/(\+?38)\s*\(0\)\s*/g, '$10');
@@ -303,8 +305,8 @@ export function extractPhone(text: string): string | null {
   return null;
 }
 
-/** An e-prescription or e-referral number as people copy it: four groups of four letters and digits. */
-const DOCUMENT_NUMBER = /(?<![\p{L}\d])[\p{L}\d]{4}(?:\s?-\s?[\p{L}\d]{4}){3}(?![\p{L}\d])/gu;
+/** Every e-prescription or e-referral number in a text. */
+const DOCUMENT_NUMBERS = new RegExp(DOCUMENT_NUMBER_IN_TEXT.source, 'gu');
 
 /** A Ukrainian mobile number in the spellings people use, as E.164; null for anything else. */
 export function phoneFromDigits(candidate: string): string | null {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { SmsOutcome, SmsProvider } from '../channels/sms/provider';
+import type { SmsMessage, SmsOutcome, SmsProvider } from '../channels/sms/provider';
 import type { Database } from '../db/database';
 import type { Channel, EhealthEvent } from '../entities/EhealthEvent';
 import { languageFor, translator } from '../i18n';
@@ -47,6 +47,25 @@ export const SMS_RETRY_WINDOW_MS = 24 * 3600_000;
 export const UNCERTAIN_RETRIES = 1;
 /** How long before such a retry (with jitter: half to all of it). */
 export const UNCERTAIN_RETRY_DELAY_MS = 2000;
+
+/**
+ * Sends one SMS. Where an earlier try may already have sent it (`inDoubt`), a provider without idempotency keys
+ * is asked first (findSent, for messages since `since`): found, it counts as sent; when the provider cannot say,
+ * nothing is sent (a later round asks again) rather than a copy each round. `send()` promises not to throw;
+ * should a provider break that promise, its SMS may have gone out.
+ */
+async function sendUnlessSent(provider: SmsProvider, message: SmsMessage, inDoubt: boolean, since: number): Promise<{ outcome: SmsOutcome; alreadySent: boolean }> {
+  const found = inDoubt && provider.findSent ? await provider.findSent(message, since).catch(() => undefined) : null;
+  if (typeof found === 'string') return { outcome: { ok: true, messageId: found }, alreadySent: true };
+  if (found === undefined) {
+    const reason = `${provider.name}: could not check whether an earlier try went out, so not sent again`;
+    return { outcome: { ok: false, permanent: false, uncertain: true, reason }, alreadySent: false };
+  }
+  const outcome = await provider
+    .send(message)
+    .catch((error: unknown): SmsOutcome => ({ ok: false, permanent: false, uncertain: true, reason: `${provider.name} client error: ${String(error)}` }));
+  return { outcome, alreadySent: false };
+}
 
 /** Delivery reports are asked for this long after the send (as eHealth's own SMS status poller does). */
 export const SMS_REPORT_WINDOW_MS = 32 * 60_000;
@@ -337,20 +356,8 @@ export class Cascade {
       const text = smsText(factsOf(event), translator('uk'));
       if (firstMessage) this.metrics.timeToFirstSend('sms', (this.now() - event.createdAt) / 1000);
       const startedAt = performance.now();
-      const message = { to: event.phone as string, text, idempotencyKey: key };
-      // A provider without idempotency keys is asked first whether an earlier try went out after all; when it
-      // cannot say, nothing is sent (a later round asks again), rather than a copy each round.
-      const alreadySent = inDoubt && provider.findSent ? await provider.findSent(message, state.startedAt).catch(() => undefined) : null;
-      // send() promises not to throw; should a provider break that promise, its SMS may have gone out.
-      const outcome: SmsOutcome =
-        typeof alreadySent === 'string'
-          ? { ok: true, messageId: alreadySent }
-          : alreadySent === undefined
-            ? { ok: false, permanent: false, uncertain: true, reason: `${provider.name}: could not check whether an earlier try went out, so not sent again` }
-            : await provider
-                .send(message)
-                .catch((error: unknown): SmsOutcome => ({ ok: false, permanent: false, uncertain: true, reason: `${provider.name} client error: ${String(error)}` }));
-      if (typeof alreadySent === 'string') this.options.logger.info({ event: event.id, provider: provider.name }, 'an earlier uncertain SMS send had gone out: not sent again');
+      const { outcome, alreadySent } = await sendUnlessSent(provider, { to: event.phone as string, text, idempotencyKey: key }, inDoubt, state.startedAt);
+      if (alreadySent) this.options.logger.info({ event: event.id, provider: provider.name }, 'an earlier uncertain SMS send had gone out: not sent again');
       this.metrics.sendLatency('sms', provider.name, (performance.now() - startedAt) / 1000);
       this.metrics.delivery('sms', provider.name, outcome.ok ? 'sent' : outcome.permanent ? 'rejected' : 'failed');
       this.options.logger.info(
@@ -364,7 +371,7 @@ export class Cascade {
         delete state.attemptId;
         if (outcome.ok) {
           // Found in the provider's list: this row records no second SMS, only that the first one went out.
-          const detail = typeof alreadySent === 'string' ? 'the earlier try had gone out (found in the provider\'s message list); not sent again' : null;
+          const detail = alreadySent ? 'the earlier try had gone out (found in the provider\'s message list); not sent again' : null;
           await updateAttempt(manager, attemptId, { status: 'sent', detail, externalId: outcome.messageId, at: now });
           await this.setStatus(manager, event, 'sent', 'sms', null);
           if (provider.report && this.options.smsReportFirstPollMs !== 0) {

@@ -17,6 +17,13 @@ export function normalizeDocumentNumber(raw: string): string {
     .replace(/[‐‑‒–—]/g, '-');
 }
 
+/**
+ * A prescription or referral number as people copy it into a message: four groups of four letters and digits,
+ * with any dash and spaces around it, not glued to other letters or digits. Checked by the formats below only
+ * after normalizeDocumentNumber.
+ */
+export const DOCUMENT_NUMBER_IN_TEXT = /(?<![\p{L}\d])[\p{L}\d]{4}(?:\s?[-‐‑‒–—]\s?[\p{L}\d]{4}){3}(?![\p{L}\d])/u;
+
 /** e-prescription `request_number`: `000n-` then three blocks over digits and A E H K M P T X. */
 export const PRESCRIPTION_NUMBER = /^000\d-[0-9AEHKMPTX]{4}-[0-9AEHKMPTX]{4}-[0-9AEHKMPTX]{4}$/;
 

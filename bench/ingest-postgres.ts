@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshPostgresDatabase } from '../test/helpers/databases';
 import { Child, entryPoint, ROOT } from './lib/child';
-import { type IngestFigures, measureIngest } from './lib/ingest';
+import { type IngestFigures, measureWarmedUp, prepareIngest } from './lib/ingest';
 import { scrape, total } from './lib/scrape';
 import { fmt } from './lib/stats';
 import { startVistka } from './lib/vistka';
@@ -57,16 +57,14 @@ async function measure(adminUrl: string, seconds: number): Promise<PostgresInges
   const bare = await Child.start('bench/bare-koa', {});
   const databases = [];
   try {
-    await measureIngest(bare.url, { connections: 32, seconds: 2, idPrefix: 'pg-warm-bare' });
-    const bareFigures = await measureIngest(bare.url, { connections: 32, seconds, idPrefix: 'pg-bare' });
+    const bareFigures = await measureWarmedUp(bare.url, { connections: 32, seconds, idPrefix: 'pg-bare' });
 
     const single = await freshPostgresDatabase(adminUrl);
     databases.push(single);
     const alone = await startVistka(single.url, sink.url);
     let one: IngestFigures;
     try {
-      await measureIngest(alone.url, { connections: 32, seconds: 2, idPrefix: 'pg-warm-one' });
-      one = await measureIngest(alone.url, { connections: 32, seconds, idPrefix: 'pg-one' });
+      one = await measureWarmedUp(alone.url, { connections: 32, seconds, idPrefix: 'pg-one' });
     } finally {
       await alone.stop();
     }
@@ -75,9 +73,11 @@ async function measure(adminUrl: string, seconds: number): Promise<PostgresInges
     databases.push(shared);
     const pair = [await startVistka(shared.url, sink.url), await startVistka(shared.url, sink.url)];
     try {
-      await Promise.all(pair.map((instance, i) => measureIngest(instance.url, { connections: 16, seconds: 2, idPrefix: `pg-warm-two-${i}` })));
+      const warms = pair.map((instance, i) => prepareIngest(instance.url, { connections: 16, seconds: 2, idPrefix: `pg-warm-two-${i}` }));
+      const measures = pair.map((instance, i) => prepareIngest(instance.url, { connections: 16, seconds, idPrefix: `pg-two-${i}` }));
+      await Promise.all(warms.map((warm) => warm()));
       const before = await Promise.all(pair.map(async (instance) => total(await scrape(instance.url), 'vistka_deliveries_total')));
-      const runs = await Promise.all(pair.map((instance, i) => measureIngest(instance.url, { connections: 16, seconds, idPrefix: `pg-two-${i}` })));
+      const runs = await Promise.all(measures.map((measure) => measure()));
       const after = await Promise.all(pair.map(async (instance) => total(await scrape(instance.url), 'vistka_deliveries_total')));
       return {
         bare: bareFigures,

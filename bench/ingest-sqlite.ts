@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Child } from './lib/child';
 import { type CpuPerRequest, cpuPerRequest, cpuTime } from './lib/cpu';
-import { type IngestFigures, type IngestOptions, measureIngest } from './lib/ingest';
+import { type IngestFigures, prepareIngest } from './lib/ingest';
 import { scrape, total } from './lib/scrape';
 import { fmt, median } from './lib/stats';
 import { startVistka } from './lib/vistka';
@@ -45,15 +45,19 @@ export async function benchIngestSqlite(options: { seconds: number; rounds: numb
   try {
     for (let round = 0; round < options.rounds; round++) {
       const baseline = (name: string, server: Child, runs: IngestFigures[], cpu: Array<CpuPerRequest | null>) => async () => {
-        await measureIngest(server.url, { connections, seconds: 2, idPrefix: `warm-${name}-${round}` });
-        runs.push(await measureWithCpu(server, { connections, seconds: options.seconds, idPrefix: `${name}-${round}` }, cpu));
+        const warm = prepareIngest(server.url, { connections, seconds: 2, idPrefix: `warm-${name}-${round}` });
+        const measure = prepareIngest(server.url, { connections, seconds: options.seconds, idPrefix: `${name}-${round}` });
+        await warm();
+        runs.push(await measureWithCpu(server, measure, cpu));
       };
       const measureVistka = async () => {
         const vistka = await startVistka(`sqlite:${join(dir, `ingest-${round}.sqlite`)}`, sink.url);
         try {
-          await measureIngest(vistka.url, { connections, seconds: 2, idPrefix: `warm-${round}` });
+          const warm = prepareIngest(vistka.url, { connections, seconds: 2, idPrefix: `warm-${round}` });
+          const measure = prepareIngest(vistka.url, { connections, seconds: options.seconds, idPrefix: `run-${round}` });
+          await warm();
           const before = total(await scrape(vistka.url), 'vistka_deliveries_total');
-          vistkaRuns.push(await measureWithCpu(vistka, { connections, seconds: options.seconds, idPrefix: `run-${round}` }, vistkaCpu));
+          vistkaRuns.push(await measureWithCpu(vistka, measure, vistkaCpu));
           const after = await scrape(vistka.url);
           delivered.push((total(after, 'vistka_deliveries_total') - before) / options.seconds);
           // Due now: what is left to deliver (a sent SMS waiting for its delivery report is not due yet).
@@ -81,11 +85,11 @@ export async function benchIngestSqlite(options: { seconds: number; rounds: numb
   };
 }
 
-/** measureIngest, noting the server's CPU time over the same window in `cpu`. */
-async function measureWithCpu(server: Child, options: IngestOptions, cpu: Array<CpuPerRequest | null>): Promise<IngestFigures> {
+/** A prepared measurement (prepareIngest), noting the server's CPU time over the same window in `cpu`. */
+async function measureWithCpu(server: Child, measure: () => Promise<IngestFigures>, cpu: Array<CpuPerRequest | null>): Promise<IngestFigures> {
   const before = cpuTime(server.pid);
   const startedAt = performance.now();
-  const figures = await measureIngest(server.url, options);
+  const figures = await measure();
   cpu.push(cpuPerRequest(before, cpuTime(server.pid), figures.total, (performance.now() - startedAt) / 1000));
   return figures;
 }

@@ -12,7 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../src/db/database';
 import { JobQueue } from '../src/delivery/jobs';
 import { Child } from './lib/child';
-import { type IngestFigures, measureIngest } from './lib/ingest';
+import { type IngestFigures, measureWarmedUp } from './lib/ingest';
 import { phoneFor } from './lib/pushes';
 import { scrape, total } from './lib/scrape';
 import { fmt } from './lib/stats';
@@ -73,8 +73,7 @@ async function runOn(path: string, sinkUrl: string, seconds: number): Promise<Ou
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const deliveredPerSecond = DELIVERED_EVENTS / ((performance.now() - started) / 1000);
-    await measureIngest(vistka.url, { connections: 32, seconds: 2, idPrefix: 'outbox-warm' });
-    const ingest = await measureIngest(vistka.url, { connections: 32, seconds, idPrefix: 'outbox-run' });
+    const ingest = await measureWarmedUp(vistka.url, { connections: 32, seconds, idPrefix: 'outbox-run' });
     return { ingest, claimsPerSecond, deliveredPerSecond };
   } finally {
     await vistka.stop();

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshPostgresDatabase } from '../test/helpers/databases';
 import { Child, entryPoint, ROOT } from './lib/child';
-import { type IngestFigures, measureWarmedUp, prepareIngest } from './lib/ingest';
+import { type IngestFigures, type LoadGenerator, chooseGenerator, currentGenerator, measureWarmedUp, prepareIngest } from './lib/ingest';
 import { scrape, total } from './lib/scrape';
 import { fmt } from './lib/stats';
 import { startVistka } from './lib/vistka';
@@ -26,7 +26,7 @@ export async function benchIngestPostgres(options: { seconds: number }): Promise
   }
   // Run this section again inside a throwaway cluster, and read its figures back.
   return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'scripts', 'with-postgres.sh'), [process.execPath, ...entryPoint('bench/ingest-postgres'), String(options.seconds)], {
+    const child = spawn(join(ROOT, 'scripts', 'with-postgres.sh'), [process.execPath, ...entryPoint('bench/ingest-postgres'), String(options.seconds), currentGenerator()], {
       cwd: ROOT,
       env: { ...process.env, PG_DURABLE: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -122,6 +122,7 @@ export function printIngestPostgres(result: PostgresIngest): void {
 if (require.main === module) {
   // Inside scripts/with-postgres.sh: measure and print the figures as one JSON line.
   const seconds = Number(process.argv[2] ?? 10);
+  chooseGenerator((process.argv[3] as LoadGenerator | undefined) ?? 'autocannon');
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('run through scripts/with-postgres.sh');
   measure(url, seconds)

@@ -36,6 +36,11 @@ export function chooseGenerator(wanted?: LoadGenerator): string {
   return `autocannon (Node: it spends about as much CPU a request as bare Koa, on the same two cores; ${why})`;
 }
 
+/** The generator chooseGenerator picked, for a bench section that runs in a process of its own. */
+export function currentGenerator(): LoadGenerator {
+  return generator;
+}
+
 /**
  * Signed pushes as fast as `connections` keep-alive connections allow, each a new event with its own
  * id and a fresh signature, as eHealth would send them, by the generator chooseGenerator picked. In two

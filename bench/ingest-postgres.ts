@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshPostgresDatabase } from '../test/helpers/databases';
 import { Child, entryPoint, ROOT } from './lib/child';
-import { type IngestFigures, type LoadGenerator, chooseGenerator, currentGenerator, measureWarmedUp, prepareIngest } from './lib/ingest';
+import { type IngestFigures, type LoadGenerator, chooseGenerator, currentGenerator, measureWarmedUp, prepareWarmedUp } from './lib/ingest';
 import { scrape, total } from './lib/scrape';
 import { fmt } from './lib/stats';
 import { startVistka } from './lib/vistka';
@@ -73,11 +73,10 @@ async function measure(adminUrl: string, seconds: number): Promise<PostgresInges
     databases.push(shared);
     const pair = [await startVistka(shared.url, sink.url), await startVistka(shared.url, sink.url)];
     try {
-      const warms = pair.map((instance, i) => prepareIngest(instance.url, { connections: 16, seconds: 2, idPrefix: `pg-warm-two-${i}` }));
-      const measures = pair.map((instance, i) => prepareIngest(instance.url, { connections: 16, seconds, idPrefix: `pg-two-${i}` }));
-      await Promise.all(warms.map((warm) => warm()));
+      const prepared = pair.map((instance, i) => prepareWarmedUp(instance.url, { connections: 16, seconds, idPrefix: `pg-two-${i}` }));
+      await Promise.all(prepared.map(({ warm }) => warm()));
       const before = await Promise.all(pair.map(async (instance) => total(await scrape(instance.url), 'vistka_deliveries_total')));
-      const runs = await Promise.all(measures.map((measure) => measure()));
+      const runs = await Promise.all(prepared.map(({ measure }) => measure()));
       const after = await Promise.all(pair.map(async (instance) => total(await scrape(instance.url), 'vistka_deliveries_total')));
       return {
         bare: bareFigures,

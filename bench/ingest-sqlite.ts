@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Child } from './lib/child';
 import { type CpuPerRequest, cpuPerRequest, cpuTime } from './lib/cpu';
-import { type IngestFigures, prepareIngest } from './lib/ingest';
+import { type IngestFigures, prepareWarmedUp } from './lib/ingest';
 import { scrape, total } from './lib/scrape';
 import { fmt, median } from './lib/stats';
 import { startVistka } from './lib/vistka';
@@ -45,16 +45,14 @@ export async function benchIngestSqlite(options: { seconds: number; rounds: numb
   try {
     for (let round = 0; round < options.rounds; round++) {
       const baseline = (name: string, server: Child, runs: IngestFigures[], cpu: Array<CpuPerRequest | null>) => async () => {
-        const warm = prepareIngest(server.url, { connections, seconds: 2, idPrefix: `warm-${name}-${round}` });
-        const measure = prepareIngest(server.url, { connections, seconds: options.seconds, idPrefix: `${name}-${round}` });
+        const { warm, measure } = prepareWarmedUp(server.url, { connections, seconds: options.seconds, idPrefix: `${name}-${round}` });
         await warm();
         runs.push(await measureWithCpu(server, measure, cpu));
       };
       const measureVistka = async () => {
         const vistka = await startVistka(`sqlite:${join(dir, `ingest-${round}.sqlite`)}`, sink.url);
         try {
-          const warm = prepareIngest(vistka.url, { connections, seconds: 2, idPrefix: `warm-${round}` });
-          const measure = prepareIngest(vistka.url, { connections, seconds: options.seconds, idPrefix: `run-${round}` });
+          const { warm, measure } = prepareWarmedUp(vistka.url, { connections, seconds: options.seconds, idPrefix: `run-${round}` });
           await warm();
           const before = total(await scrape(vistka.url), 'vistka_deliveries_total');
           vistkaRuns.push(await measureWithCpu(vistka, measure, vistkaCpu));
@@ -85,7 +83,7 @@ export async function benchIngestSqlite(options: { seconds: number; rounds: numb
   };
 }
 
-/** A prepared measurement (prepareIngest), noting the server's CPU time over the same window in `cpu`. */
+/** A prepared measurement (prepareWarmedUp), noting the server's CPU time over the same window in `cpu`. */
 async function measureWithCpu(server: Child, measure: () => Promise<IngestFigures>, cpu: Array<CpuPerRequest | null>): Promise<IngestFigures> {
   const before = cpuTime(server.pid);
   const startedAt = performance.now();

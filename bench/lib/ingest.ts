@@ -48,14 +48,21 @@ export function currentGenerator(): LoadGenerator {
  * the returned function runs the load. A warm-up and its measurement are prepared first, so that
  * nothing lies between them.
  */
-export function prepareIngest(url: string, options: IngestOptions): () => Promise<IngestFigures> {
+function prepareIngest(url: string, options: IngestOptions): () => Promise<IngestFigures> {
   return generator === 'wrk' ? prepareIngestWrk(url, options) : () => measureIngestAutocannon(url, options);
+}
+
+/**
+ * A 2-second warm-up of the same kind and the measurement, both prepared: run `warm`, then `measure`
+ * right after it (a section reads figures of its own in between, or around the measurement).
+ */
+export function prepareWarmedUp(url: string, options: IngestOptions): { warm: () => Promise<IngestFigures>; measure: () => Promise<IngestFigures> } {
+  return { warm: prepareIngest(url, { ...options, seconds: 2, idPrefix: `warm-${options.idPrefix}` }), measure: prepareIngest(url, options) };
 }
 
 /** A 2-second warm-up of the same kind, then the measurement, with nothing between them. */
 export async function measureWarmedUp(url: string, options: IngestOptions): Promise<IngestFigures> {
-  const warm = prepareIngest(url, { ...options, seconds: 2, idPrefix: `warm-${options.idPrefix}` });
-  const measure = prepareIngest(url, options);
+  const { warm, measure } = prepareWarmedUp(url, options);
   await warm();
   return measure();
 }

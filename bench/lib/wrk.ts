@@ -11,7 +11,7 @@ export function wrkVersion(): string | null {
   const run = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
   if (run.error) return null;
   const banner = `${run.stdout}${run.stderr}`.split('\n')[0]?.trim() ?? '';
-  return banner.startsWith('wrk') ? banner.replace(/\s*\[.*$/, '').replace(/\s*Copyright.*$/, '') : null;
+  return banner.startsWith('wrk') ? banner.replace(/\s*\[.*$/, '') : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Worker } from 'node:worker_threads';
 import { checkPush } from '../../src/ehealth/push-check';
-import { PushChecker } from '../../src/ehealth/push-checker';
+import { CHECK_BATCH, PushChecker } from '../../src/ehealth/push-checker';
 import { signEhealthPayload } from '../../src/ehealth/signature';
 
 const SECRET = 'push-checker-secret';
@@ -38,6 +38,25 @@ describe('PushChecker', () => {
     const first = checks[0];
     expect(first.ok && first.event.expiresAt).to.be.instanceOf(Date);
     expect(new Set(checks.map((c) => (c.ok ? 'ok' : String(c.status))))).to.have.keys('ok', '400', '401', '422');
+  });
+
+  it('sends the thread a batch as soon as it holds CHECK_BATCH pushes, the rest at the end of the turn', async () => {
+    checker = new PushChecker(SECRET);
+    await checker.check(undefined, Buffer.from('{}'));
+    const worker = thread(checker);
+    if (!worker) throw new Error('no thread');
+    const sizes: number[] = [];
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (message: { ends: number[] }, transfer?: never) => {
+      sizes.push(message.ends.length);
+      post(message, transfer);
+    };
+    const input = pushes(2 * CHECK_BATCH + 3);
+    const pending = input.map(({ header, raw }) => checker.check(header, raw));
+    // Still in the same turn: the two full batches are already on their way, the last 3 wait.
+    expect(sizes).to.deep.equal([CHECK_BATCH, CHECK_BATCH]);
+    expect(await Promise.all(pending)).to.deep.equal(input.map(({ header, raw }) => checkPush(SECRET, header, raw)));
+    expect(sizes).to.deep.equal([CHECK_BATCH, CHECK_BATCH, 3]);
   });
 
   it('still answers every push when its thread dies, then starts a new one', async () => {

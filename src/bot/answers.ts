@@ -102,7 +102,7 @@ export function answerText(intent: Intent, allEvents: EhealthEvent[], now: numbe
       return latestCode(events, documents, now, t, language, codeKindAskedFor(question), none('answers:no_code'));
     case 'expiry':
       // "До коли діє код?": the code's own validity, not the documents' list.
-      if (/(?:^|[^\p{L}])(?:код|коду|кода|code)(?![\p{L}])/iu.test(question)) return latestCode(events, documents, now, t, language, codeKindAskedFor(question));
+      if (NAMES_A_CODE.test(question)) return latestCode(events, documents, now, t, language, codeKindAskedFor(question));
       return expiries(documents, now, t, language, named);
     case 'help':
       return t('answers:help');
@@ -110,6 +110,9 @@ export function answerText(intent: Intent, allEvents: EhealthEvent[], now: numbe
       return t('answers:unknown');
   }
 }
+
+/** The question names a code ("до коли діє код?"), not a document. */
+const NAMES_A_CODE = /(?:^|[^\p{L}])(?:код|коду|кода|code)(?![\p{L}])/iu;
 
 /** Question words that look like the start of a name ("коли" and Коля) or of a medicine but are neither. */
 const NOT_NAMES = new Set(['коли', 'кода', 'коди', 'коду', 'кодом', 'дати', 'дата', 'дату', 'дітей', 'діти', 'мене', 'мені', 'мама', 'мами', 'мамі', 'маму',
